@@ -1,0 +1,270 @@
+"""Targets: a quantity read in its clause, as `docs/annotation.md` defines it — the
+indicator it measures, the action, comparator, kind, hedge and year.
+
+The grammar in short: a sentence (。) holds clause groups (；), a group holds pieces
+(，, and 、 between two numbers). A piece reads
+    [year] [hedge] [action…] indicator [comparator/kind word] [action] NUMBER UNIT [以上] [noun]
+and what a piece leaves out (the indicator of "增长10%", the action of "报会3家") comes
+from the nearest earlier target in the same clause group."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+import rules
+from extractors.quantities import Quantity, find_quantities
+from extractors.text import Piece, clauses, fold, token_bounds
+
+_LEADING_YEAR = regex.compile(r"\s*(?:(?:19|20)\d{2}\s*年(?![底末前内中初月第上下0-9]))?\s*")
+_YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
+# The longest adverb that may stand before a verb inside a piece (动态保持, 统筹安排).
+MAX_ADVERB = 2
+
+
+@dataclass(frozen=True)
+class TargetMention:
+    start: int  # the piece
+    end: int
+    quantity: Quantity
+    indicator: str | None
+    indicator_start: int | None
+    indicator_end: int | None
+    action: str | None
+    comparator: str
+    kind: str
+    hedged: bool
+    modality: str | None
+    year: int | None
+    deadline: str | None
+
+
+def find_targets(text: str, start: int, end: int, default_year: int | None = None,
+                 masked: tuple[tuple[int, int], ...] = ()) -> list[TargetMention]:
+    """Targets in text[start:end]; offsets are into `text`. `masked` spans (responsibility
+    notes, say) are read as blank. Sentences never run past `start`/`end`: a table cell is
+    its own region."""
+    view = list(fold(text[start:end]))
+    for m_start, m_end in masked:
+        for i in range(max(m_start, start), min(m_end, end)):
+            view[i - start] = " "
+    view = "".join(view)
+    quantities, _excluded = find_quantities(view)
+    pieces = clauses(view, 0, len(view))
+    reader = _Reader(view, token_bounds(view), pieces)
+    mentions: list[_Mention] = []
+    for piece, piece_quantities, modality in _pieces_with_hedges(pieces, quantities, reader):
+        for quantity in piece_quantities:
+            mentions.append(reader.read(piece, quantity, modality, default_year, mentions))
+    return [_shift(text, m, start) for m in mentions]
+
+
+@dataclass
+class _Mention:
+    """A mention while reading: offsets relative to the region."""
+
+    piece: Piece
+    start: int
+    end: int
+    quantity: Quantity
+    indicator_start: int | None
+    indicator_end: int | None
+    action: str | None
+    comparator: str
+    kind: str
+    modality: str | None
+    year: int | None
+
+
+class _Reader:
+    def __init__(self, view: str, bounds: set[int], pieces: list[Piece]):
+        self.view = view
+        self.bounds = bounds
+        self.rules = rules.load()
+        self.sentence_starts: dict[int, int] = {}
+        for p in pieces:
+            self.sentence_starts.setdefault(p.sentence, p.start)
+
+    def word_at(self, pos: int, words, aligned: bool = True) -> str | None:
+        """The longest of `words` that starts at `pos` (on a token boundary when `aligned`)
+        and ends on a token boundary."""
+        if aligned and pos not in self.bounds:
+            return None
+        best = None
+        for word in words:
+            if self.view.startswith(word, pos) and pos + len(word) in self.bounds:
+                if best is None or len(word) > len(best):
+                    best = word
+        return best
+
+    def word_before(self, pos: int, floor: int, words, aligned: bool = True) -> str | None:
+        """The longest of `words` that ends at `pos` and starts after `floor` (on a token
+        boundary when `aligned`)."""
+        best = None
+        for word in words:
+            begin = pos - len(word)
+            if begin >= floor and (begin in self.bounds or not aligned) and self.view[begin:pos] == word:
+                if best is None or len(word) > len(best):
+                    best = word
+        return best
+
+    def piece_start(self, piece: Piece) -> int:
+        return piece.start + _LEADING_YEAR.match(self.view, piece.start, piece.end).end() - piece.start
+
+    def read(self, piece: Piece, quantity: Quantity, modality: str | None,
+             default_year: int | None, earlier: list[_Mention]) -> _Mention:
+        r = self.rules
+        pos = self.piece_start(piece)
+        action = None
+        while word := self.word_at(pos, (*r.hedges, *r.connectives, *r.actions)):
+            if word in r.actions and action is None:
+                action = word
+            pos += len(word)
+        ind_start, ind_end = pos, quantity.start
+        while ind_end > ind_start and self.view[ind_end - 1].isspace():
+            ind_end -= 1
+
+        # Words between the indicator and the number: comparators, kind markers, and an
+        # action that follows its indicator (增资扩产项目谋划100个, 小微企业园开工2个).
+        comparator_before = kind_marker = trailing_action = None
+        # Comparator and kind words need no token boundary: jieba reads 授信额达8亿元 as 额达.
+        markers = {**r.comparators_before, **r.kind_before}
+        while word := self.word_before(ind_end, ind_start, markers, aligned=False):
+            if word in r.comparators_before and comparator_before is None:
+                comparator_before = r.comparators_before[word]
+            if word in r.kind_before and kind_marker is None:
+                kind_marker = r.kind_before[word]
+            if word in r.actions and trailing_action is None:
+                trailing_action = word
+            ind_end -= len(word)
+        if trailing_action is None and (verb := self.word_before(ind_end, ind_start, r.actions)):
+            trailing_action = verb
+            ind_end -= len(verb)
+        if trailing_action:
+            action = trailing_action
+        elif action is None:
+            # A verb inside the phrase: after a short adverb it opens the indicator
+            # (动态保持后备企业); after a longer noun it follows the indicator
+            # (工业机器人新增应用150台 → 工业机器人).
+            # jieba may glue the adverb to the verb (统筹安排), so there the verb need
+            # not start on a token boundary.
+            for i in range(ind_start, ind_end):
+                adverb = i - ind_start <= MAX_ADVERB
+                verb = self.word_at(i, r.actions, aligned=not adverb)
+                if verb:
+                    if adverb:
+                        action, ind_start = verb, i + len(verb)
+                    else:
+                        action, ind_end = verb, i
+                    break
+
+        ind_start, ind_end = _trim(self.view, ind_start, ind_end)
+        piece_end = _trim(self.view, piece.start, piece.end)[1]
+        same_group = [m for m in earlier if m.piece.sentence == piece.sentence and m.piece.group == piece.group]
+        if ind_start >= ind_end:
+            # The noun may follow the number (实施30项节能减碳技术改造项目).
+            after_start, after_end = _trim(self.view, quantity.after_end, piece_end)
+            if after_start < after_end and regex.search(r"\p{Han}", self.view[after_start:after_end]):
+                ind_start, ind_end = after_start, after_end
+            elif same_group:
+                ind_start, ind_end = same_group[-1].indicator_start, same_group[-1].indicator_end
+            else:
+                ind_start = ind_end = None
+        if action is None and same_group:
+            action = same_group[-1].action
+
+        indicator = self.view[ind_start:ind_end] if ind_start is not None else ""
+        comparator = quantity.comparator_after or comparator_before or "="
+        kind = self.kind(quantity, indicator, kind_marker, action)
+        year = default_year
+        for m in _YEAR.finditer(self.view, self.sentence_starts[piece.sentence], quantity.start):
+            year = int(m.group(1))
+        return _Mention(piece, self.piece_start(piece), piece_end, quantity, ind_start, ind_end,
+                        action, comparator, kind, modality, year)
+
+    def kind(self, quantity: Quantity, indicator: str, kind_marker: str | None, action: str | None) -> str:
+        percent = quantity.category in ("percent", "percent_points")
+        if kind_marker == "growth_rate" and percent:
+            return "growth_rate"
+        if kind_marker == "reduction":
+            return "reduction"
+        if percent and any(indicator.endswith(suffix) for suffix in self.rules.kind_suffix):
+            return "share"
+        if kind_marker == "cumulative":
+            return "cumulative"
+        if action and self.rules.actions[action] == "increment":
+            return "increment"
+        return "level"
+
+
+def _pieces_with_hedges(pieces: list[Piece], quantities: list[Quantity], reader: _Reader):
+    """Yield (piece, its quantities, the hedge or firmness word governing it) in order.
+
+    A hedge governs the rest of its clause group; a later group that opens with its own
+    verb leaves it, one that opens with a noun (an elliptical clause) stays under it."""
+    r = rules.load()
+    modality = None
+    sentence = None
+    for piece in pieces:
+        if piece.sentence != sentence:
+            sentence, modality = piece.sentence, None
+        pos = reader.piece_start(piece)
+        if hedge := reader.word_at(pos, r.hedges):
+            modality = hedge
+        elif piece.first_in_group and reader.word_at(pos, r.actions):
+            modality = None
+        inside = [q for q in quantities if piece.start <= q.start and q.end <= piece.end]
+        for sub, sub_quantities in _split_lists(reader.view, piece, inside):
+            yield sub, sub_quantities, modality
+
+
+def _split_lists(view: str, piece: Piece, quantities: list[Quantity]):
+    """Split a piece at a 、 that stands between two numbers (新增上市3家、报会3家); a 、 between
+    nouns stays inside (工业投资、制造业投资增长12%)."""
+    if len(quantities) < 2:
+        yield piece, quantities
+        return
+    start = piece.start
+    group: list[Quantity] = []
+    first = piece.first_in_group
+    for q, nxt in zip(quantities, [*quantities[1:], None]):
+        group.append(q)
+        if nxt is None:
+            break
+        cut = view.rfind("、", q.after_end, nxt.start)
+        if cut >= 0:
+            yield Piece(start, cut, piece.sentence, piece.group, first), group
+            start, group, first = cut + 1, [], False
+    yield Piece(start, piece.end, piece.sentence, piece.group, first), group
+
+
+def _trim(view: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and view[start].isspace():
+        start += 1
+    while end > start and view[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _shift(text: str, m: _Mention, offset: int) -> TargetMention:
+    """Region offsets to document offsets; words as written (the view is folded)."""
+    q = m.quantity
+    unit = text[offset + q.end - len(q.unit):offset + q.end]
+    quantity = Quantity(q.start + offset, q.end + offset, q.value, unit, q.value_base, q.base_unit,
+                        q.category, q.comparator_after, q.after_end + offset)
+    hedges = rules.load().hedges
+    return TargetMention(
+        start=m.start + offset,
+        end=m.end + offset,
+        quantity=quantity,
+        indicator=None if m.indicator_start is None else text[offset + m.indicator_start:offset + m.indicator_end],
+        indicator_start=None if m.indicator_start is None else m.indicator_start + offset,
+        indicator_end=None if m.indicator_end is None else m.indicator_end + offset,
+        action=m.action,
+        comparator=m.comparator,
+        kind=m.kind,
+        hedged=bool(m.modality and hedges[m.modality]),
+        modality=m.modality,
+        year=m.year,
+        deadline=None,
+    )

@@ -1,0 +1,94 @@
+"""Shared text helpers: character folding, the jieba tokenizer, and clause splitting."""
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+
+import jieba
+
+import rules
+
+_FOLD = str.maketrans("０１２３４５６７８９．％＋－＊", "0123456789.%+-*")
+
+
+def fold(text: str) -> str:
+    """Full-width digits and signs to ASCII, one character for one: offsets stay valid."""
+    return text.translate(_FOLD)
+
+
+@functools.cache
+def tokenizer() -> jieba.Tokenizer:
+    """Our own jieba tokenizer (never the shared module default), taught the domain words in
+    rules/userdict.txt and every rule word, so a unit or an action is one token."""
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.load_userdict(str(rules.load().userdict))
+    loaded = rules.load()
+    words = [*loaded.actions, *loaded.hedges, *loaded.comparators_before, *loaded.comparators_after,
+             *loaded.kind_before, *(u for u in loaded.units if len(u) > 1)]
+    for word in words:
+        tok.add_word(word, freq=None)
+    return tok
+
+
+def token_bounds(text: str) -> set[int]:
+    """Offsets (relative to `text`) where a jieba token starts or ends."""
+    bounds = {0, len(text)}
+    for _word, start, end in tokenizer().tokenize(text):
+        bounds.add(start)
+        bounds.add(end)
+    return bounds
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A clause piece: `start`/`end` offsets; `sentence` and `group` count sentences (。) and
+    clause groups (；) within the region; `first_in_group` is true for a group's first piece."""
+
+    start: int
+    end: int
+    sentence: int
+    group: int
+    first_in_group: bool
+
+
+SENTENCE_ENDS = "。！？\n"
+GROUP_ENDS = "；;"
+CLAUSE_ENDS = "，,：:"
+OPEN_QUOTES = "“‘「《"
+CLOSE_QUOTES = "”’」》"
+
+
+def clauses(text: str, start: int, end: int) -> list[Piece]:
+    """Split text[start:end] at sentence, group and clause delimiters outside quotes.
+    Splitting at 、 is the caller's business: it depends on where the numbers are."""
+    pieces: list[Piece] = []
+    sentence = group = 0
+    first = True
+    depth = 0
+    piece_start = start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in OPEN_QUOTES:
+            depth += 1
+            continue
+        if ch in CLOSE_QUOTES:
+            depth = max(0, depth - 1)
+            continue
+        if depth and ch != "\n":
+            continue
+        if ch in SENTENCE_ENDS or ch in GROUP_ENDS or ch in CLAUSE_ENDS:
+            pieces.append(Piece(piece_start, i, sentence, group, first))
+            first = False
+            piece_start = i + 1
+            if ch in SENTENCE_ENDS:
+                sentence += 1
+                group += 1
+                first = True
+                depth = 0
+            elif ch in GROUP_ENDS:
+                group += 1
+                first = True
+    pieces.append(Piece(piece_start, end, sentence, group, first))
+    return [p for p in pieces if text[p.start:p.end].strip()]

@@ -1,0 +1,132 @@
+"""The command line: a thin skin over the API. It parses arguments, calls `parse`,
+hands results to emit, prints one line per problem, and chooses the exit status.
+
+Exit status: 0 all inputs parsed; 1 some input failed (each named on stderr); 2 usage or a
+broken rule file."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline import emit, golden
+from rules import RuleError
+from pipeline.errors import PolicyParseError
+from pipeline.ingest import DEFAULT_MAX_BYTES
+from pipeline.run import parse
+
+PROG = "policyparse"
+
+
+def _error(path: str, reason: str) -> None:
+    print(f"{PROG}: error: {path}: {reason}", file=sys.stderr)
+
+
+def _parse_one(path: str, max_bytes: int):
+    """The Document, or None after printing one line that says why not."""
+    try:
+        return parse(path, max_bytes=max_bytes)
+    except PolicyParseError as exc:
+        _error(exc.path, exc.reason)
+    except RuleError:
+        raise
+    except Exception as exc:  # a bug must not take down the batch nor print a traceback
+        _error(path, f"internal error while parsing ({type(exc).__name__}: {exc}); please report it")
+    return None
+
+
+def cmd_parse(args) -> int:
+    out = Path(args.out)
+    failed = 0
+    written = 0
+    seen: dict[str, str] = {}
+    for path in args.inputs:
+        doc = _parse_one(path, args.max_bytes)
+        if doc is None:
+            failed += 1
+            continue
+        if doc.doc_id in seen:
+            _error(path, f"has the same document id {doc.doc_id!r} as {seen[doc.doc_id]}; rename one of them")
+            failed += 1
+            continue
+        seen[doc.doc_id] = path
+        try:
+            target = emit.write_document(out, doc)
+        except OSError as exc:
+            _error(path, f"cannot write to {out} ({exc.strerror or exc})")
+            failed += 1
+            continue
+        written += 1
+        if not args.quiet:
+            print(f"{path}: {len(doc.sections)} sections, {len(doc.annex_rows)} annex rows, "
+                  f"{len(doc.targets)} targets, {len(doc.responsibilities)} responsibilities, "
+                  f"{len(doc.findings)} findings -> {target}")
+    if written:
+        try:
+            emit.write_tables(out)
+        except OSError as exc:
+            _error(str(out), f"cannot write the tables ({exc.strerror or exc})")
+            return 1
+    return 1 if failed else 0
+
+
+def cmd_golden(args) -> int:
+    root = Path(args.golden_dir)
+    status = 0
+    for path in args.inputs:
+        doc = _parse_one(path, DEFAULT_MAX_BYTES)
+        if doc is None:
+            status = 1
+            continue
+        folder = root / doc.doc_id
+        if args.update:
+            golden.write(folder, doc)
+            print(f"{path}: rewrote {folder}; read `git diff {folder}` row by row before committing")
+            continue
+        if not folder.is_dir():
+            _error(path, f"no golden folder {folder} (write one by reading the document; see tests/golden/README.md)")
+            status = 1
+            continue
+        problems = golden.compare(golden.read(folder), golden.project(doc))
+        for problem in problems:
+            print(f"{path}: {problem}")
+        print(f"{path}: {'agrees with' if not problems else f'{len(problems)} differences from'} {folder}")
+        status = status or (1 if problems else 0)
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="Turn Chinese government plan notices into datasets.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("parse", help="parse documents into DIR/<doc_id>.json and combined CSV tables")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="plan documents (.txt)")
+    p.add_argument("--out", default="output", metavar="DIR", help="output folder (default: output)")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                   help=f"refuse larger input files (default: {DEFAULT_MAX_BYTES})")
+    p.add_argument("--quiet", action="store_true", help="print only errors")
+    p.set_defaults(func=cmd_parse)
+
+    g = sub.add_parser("golden", help="check documents against their golden files, or rewrite them")
+    g.add_argument("inputs", nargs="+", metavar="INPUT")
+    g.add_argument("--golden-dir", default="tests/golden", metavar="DIR")
+    g.add_argument("--update", action="store_true",
+                   help="rewrite the golden files from the parser's output (review the diff before committing)")
+    g.set_defaults(func=cmd_golden)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except RuleError as exc:  # a broken rule file stops every document: say where it is broken
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+"""Named errors the library raises; the CLI turns each into one line and an exit status."""
+from __future__ import annotations
+
+
+class PolicyParseError(Exception):
+    """A document that cannot be parsed, with the reason in words a user understands."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class InputError(PolicyParseError):
+    """The file is missing, empty, too large, of an unknown kind, or not text we can decode."""
+
+
+class UnsupportedFormat(InputError):
+    """A file type no ingest backend reads (yet)."""

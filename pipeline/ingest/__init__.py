@@ -1,0 +1,52 @@
+"""Ingest: read a file into a RawDocument. Each backend returns the same intermediate
+(text plus any table blocks), so nothing after this stage knows which format a
+document came in. DOCX and PDF backends slot in as new entries of BACKENDS."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Callable
+
+from pipeline.errors import InputError, UnsupportedFormat
+from pipeline.ingest import txt
+from pipeline.model import RawDocument
+
+# Files beyond this are refused before reading: a plan notice is tens of kilobytes.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+BACKENDS: dict[str, Callable[[str, bytes], tuple[str, str]]] = {
+    ".txt": txt.decode,
+    ".text": txt.decode,
+}
+
+
+def ingest(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
+    name = str(path)
+    path = Path(path)
+    if not path.exists():
+        raise InputError(name, "no such file")
+    if not path.is_file():
+        raise InputError(name, "not a regular file")
+    backend = BACKENDS.get(path.suffix.lower())
+    if backend is None:
+        known = ", ".join(sorted(BACKENDS))
+        raise UnsupportedFormat(name, f"unsupported file type {path.suffix or '(none)'!r} (supported: {known})")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(name, "empty file")
+    if size > max_bytes:
+        raise InputError(name, f"file too large ({size:,} bytes; the limit is {max_bytes:,}, see --max-bytes)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot read ({exc.strerror or exc})") from None
+    text, encoding = backend(name, data)
+    if not text.strip():
+        raise InputError(name, "no text (the file holds only white space)")
+    return RawDocument(
+        source=name,
+        format=path.suffix.lower().lstrip("."),
+        encoding=encoding,
+        sha256=hashlib.sha256(data).hexdigest(),
+        text=text,
+    )

@@ -1,0 +1,143 @@
+"""The document model: every record carries `start`/`end` offsets into `Document.text`.
+
+Offsets are the truth. Any record's `text` (or named field) equals
+`document.text[start:end]`, whatever format the document came in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    """A table found by an ingest backend: rows of cells, each cell a (start, end) span of the text."""
+
+    rows: tuple[tuple[tuple[int, int], ...], ...]
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """What ingest hands on: decoded text plus what the file itself told us."""
+
+    source: str
+    format: str
+    encoding: str
+    sha256: str
+    text: str
+    tables: tuple[TableBlock, ...] = ()
+
+
+@dataclass(frozen=True)
+class Field:
+    """One header value with where it stands."""
+
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Header:
+    issuer: Field | None
+    notice_title: Field | None
+    title: Field | None
+    doc_number: Field | None
+    date: Field | None  # value is the ISO date; start/end cover the date as written
+    recipients: tuple[Field, ...]
+    cc: tuple[Field, ...]
+    year: int | None
+
+
+@dataclass(frozen=True)
+class Section:
+    path: str
+    level: int
+    number: str
+    title: str
+    start: int
+    end: int
+    title_start: int
+    title_end: int
+
+
+@dataclass(frozen=True)
+class AnnexRow:
+    seq: str
+    measure: str
+    measure_filled: str
+    task: str
+    units_raw: str
+    start: int
+    end: int
+    task_start: int
+    task_end: int
+    units_start: int
+    units_end: int
+
+
+@dataclass(frozen=True)
+class Target:
+    target_id: str
+    source: str  # "body" or "annex"
+    section_path: str | None
+    annex_seq: str | None
+    text: str
+    indicator: str | None
+    indicator_start: int | None
+    indicator_end: int | None
+    action: str | None
+    value: Decimal
+    unit: str
+    value_base: Decimal
+    base_unit: str
+    comparator: str
+    kind: str
+    hedged: bool
+    modality: str | None
+    year: int | None
+    deadline: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    scope: str  # "section" or "annex_row"
+    section_path: str | None
+    annex_seq: str | None
+    unit: str
+    role: str  # "lead", "support", "unspecified"
+    position: int
+    raw: str
+    open_list: bool
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    where: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    source: str
+    format: str
+    encoding: str
+    sha256: str
+    text: str
+    header: Header
+    sections: tuple[Section, ...] = ()
+    annex_title: Field | None = None
+    annex_rows: tuple[AnnexRow, ...] = ()
+    targets: tuple[Target, ...] = ()
+    responsibilities: tuple[Responsibility, ...] = ()
+    findings: tuple[Finding, ...] = field(default=())

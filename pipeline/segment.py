@@ -1,0 +1,169 @@
+"""Segment: the header, the body's heading hierarchy (一、 / （一） / 1．) and the annex
+table (任务分工清单), all as spans of the normalised text.
+
+In a text file the annex table is flattened: one cell per tab-indented line, rows
+separated by blank lines. Backends that see real tables (DOCX, PDF) hand them over as
+TableBlocks, and the same row builder reads both."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import rules
+from extractors.header import HeaderReading, lines, read_header
+from pipeline.model import AnnexRow, Field, Finding, Header, Section, TableBlock
+
+
+@dataclass(frozen=True)
+class Segmented:
+    header: Header
+    body_start: int
+    body_end: int
+    heading_marks: tuple[tuple[int, int], ...]  # the heading numbers as written (一、 （一） 1．)
+    sections: tuple[Section, ...]
+    annex_title: Field | None
+    annex_rows: tuple[AnnexRow, ...]
+    findings: tuple[Finding, ...]
+
+
+def segment(text: str, tables: tuple[TableBlock, ...] = ()) -> Segmented:
+    reading = read_header(text)
+    sections, marks = _sections(text, reading.body_start, reading.body_end)
+    findings: list[Finding] = []
+    annex_title = None
+    annex_rows: tuple[AnnexRow, ...] = ()
+    if reading.annex_label:
+        annex_title, table = _annex_table(text, reading.annex_label[1])
+        if tables:
+            table = tables[0]
+        annex_rows = _annex_rows(text, table, findings)
+    if reading.title is None:
+        findings.append(Finding("no_title", "no plan title found", "", 0, 0))
+    if not sections:
+        findings.append(Finding("no_sections", "no numbered headings (一、 / （一） / 1．) found in the body",
+                                "", reading.body_start, reading.body_end))
+    return Segmented(_header(reading), reading.body_start, reading.body_end, tuple(marks), tuple(sections),
+                     annex_title, annex_rows, tuple(findings))
+
+
+def _field(mention) -> Field | None:
+    return None if mention is None else Field(mention.value, mention.start, mention.end)
+
+
+def _header(reading: HeaderReading) -> Header:
+    return Header(
+        issuer=_field(reading.issuer),
+        notice_title=_field(reading.notice_title),
+        title=_field(reading.title),
+        doc_number=_field(reading.doc_number),
+        date=_field(reading.date),
+        recipients=tuple(_field(m) for m in reading.recipients),
+        cc=tuple(_field(m) for m in reading.cc),
+        year=reading.year,
+    )
+
+
+def _sections(text: str, body_start: int, body_end: int) -> tuple[list[Section], list[tuple[int, int]]]:
+    headings = []  # (level, number, line start, mark end, title start, title end)
+    for start, end in lines(text):
+        if start < body_start or start >= body_end or start == end:
+            continue
+        line = text[start:end]
+        for level, pattern in rules.load().headings:
+            m = pattern.search(line)
+            if m:
+                title_start = start + m.end()
+                stop = line.find("。", m.end())
+                title_end = start + stop if stop >= 0 else end
+                headings.append((level, m.group("number"), start, start + m.end(), title_start, title_end))
+                break
+    sections = []
+    stack: list[tuple[int, str]] = []
+    for i, (level, number, start, _mark_end, title_start, title_end) in enumerate(headings):
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, number))
+        end = next((h[2] for h in headings[i + 1:] if h[0] <= level), body_end)
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        sections.append(Section("/".join(n for _, n in stack), level, number, text[title_start:title_end],
+                                start, end, title_start, title_end))
+    return sections, [(h[2], h[3]) for h in headings]
+
+
+def _annex_table(text: str, after: int) -> tuple[Field | None, TableBlock]:
+    """The annex title (first plain line after the 附件 label) and the flattened table after it."""
+    title = None
+    rows: list[tuple[tuple[int, int], ...]] = []
+    cells: list[tuple[int, int]] = []
+    pos = after
+    for raw_line in text[after:].split("\n"):
+        line_start, line_end = pos, pos + len(raw_line)
+        pos = line_end + 1
+        if raw_line.startswith("\t"):
+            start, end = line_start + 1, line_end
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            cells.append((start, end))
+        elif not raw_line.strip():
+            if cells:
+                rows.append(tuple(cells))
+                cells = []
+        elif rows or cells:
+            break
+        elif title is None:
+            stripped = raw_line.strip()
+            offset = line_start + raw_line.index(stripped)
+            title = Field(stripped, offset, offset + len(stripped))
+    if cells:
+        rows.append(tuple(cells))
+    return title, TableBlock(tuple(rows))
+
+
+def _annex_rows(text: str, table: TableBlock, findings: list[Finding]) -> tuple[AnnexRow, ...]:
+    if not table.rows:
+        findings.append(Finding("annex_without_table", "the annex has no table", "annex", 0, 0))
+        return ()
+    header = [text[s:e] for s, e in table.rows[0]]
+    columns: dict[str, int] = {}
+    for field, pattern in rules.load().annex_columns:
+        for index, cell in enumerate(header):
+            if field not in columns and index not in columns.values() and pattern.search(cell):
+                columns[field] = index
+    missing = [f for f in ("seq", "task", "units") if f not in columns]
+    if missing:
+        findings.append(Finding("annex_header_unknown", f"annex header {header} lacks columns {missing}", "annex",
+                                table.rows[0][0][0], table.rows[0][-1][1]))
+        return ()
+    rows = []
+    measure_filled = ""
+    for cells in table.rows[1:]:
+        if len(cells) != len(header):
+            findings.append(Finding("annex_row_cells", f"row has {len(cells)} cells, the header has {len(header)}",
+                                    "annex", cells[0][0], cells[-1][1]))
+
+        def cell(field: str) -> tuple[int, int]:
+            index = columns.get(field)
+            if index is None or index >= len(cells):
+                return (cells[-1][1], cells[-1][1])
+            return cells[index]
+
+        seq, measure, task, units = (cell(f) for f in ("seq", "measure", "task", "units"))
+        measure_text = text[measure[0]:measure[1]]
+        if measure_text:
+            measure_filled = measure_text
+        rows.append(AnnexRow(
+            seq=text[seq[0]:seq[1]],
+            measure=measure_text,
+            measure_filled=measure_filled,
+            task=text[task[0]:task[1]],
+            units_raw=text[units[0]:units[1]],
+            start=cells[0][0],
+            end=cells[-1][1],
+            task_start=task[0],
+            task_end=task[1],
+            units_start=units[0],
+            units_end=units[1],
+        ))
+    return tuple(rows)

@@ -1,0 +1,174 @@
+"""The rules loader: reads the plain-text rule tables in this folder once, validated.
+
+Rule files are TSV with a `#` comment header; the first comment line that starts with
+`# ` and names tab-separated columns is the column list. A malformed row fails at load
+time with the file and line, so a bad edit never turns into a silent miss.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import regex
+
+RULES_DIR = Path(__file__).resolve().parent
+
+
+class RuleError(ValueError):
+    """A rule file that cannot be read as written."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    word: str
+    base_unit: str
+    factor: Decimal
+    category: str
+
+
+@dataclass(frozen=True)
+class NonTargetRule:
+    rule_id: str
+    pattern: regex.Pattern
+    example: str
+    excluded: str
+    counter_example: str
+    kept: str
+
+
+@dataclass(frozen=True)
+class Rules:
+    units: dict[str, Unit]
+    magnitudes: dict[str, Decimal]
+    comparators_before: dict[str, str]
+    comparators_after: dict[str, str]
+    hedges: dict[str, bool]
+    connectives: tuple[str, ...]
+    actions: dict[str, str]
+    kind_before: dict[str, str]
+    kind_suffix: dict[str, str]
+    non_targets: tuple[NonTargetRule, ...]
+    headings: tuple[tuple[int, regex.Pattern], ...]
+    annex_columns: tuple[tuple[str, regex.Pattern], ...]
+    note_patterns: tuple[regex.Pattern, ...]
+    lead_star: regex.Pattern
+    lead_legend: regex.Pattern
+    open_list: regex.Pattern
+    header: dict[str, regex.Pattern]
+    userdict: Path
+
+
+def read_table(name: str, columns: int) -> list[tuple[int, list[str]]]:
+    """Rows of a TSV rule file as (line number, cells); comments and blank lines skipped."""
+    path = RULES_DIR / name
+    rows = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != columns:
+            raise RuleError(f"rules/{name}:{lineno}: expected {columns} tab-separated columns, found {len(cells)}")
+        if any(not cell for cell in cells):
+            raise RuleError(f"rules/{name}:{lineno}: empty column")
+        rows.append((lineno, cells))
+    return rows
+
+
+def _decimal(name: str, lineno: int, text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise RuleError(f"rules/{name}:{lineno}: not a number: {text!r}") from None
+
+
+def _regex(name: str, lineno: int, text: str) -> regex.Pattern:
+    try:
+        return regex.compile(text)
+    except regex.error as exc:
+        raise RuleError(f"rules/{name}:{lineno}: bad pattern: {exc}") from None
+
+
+def _choice(name: str, lineno: int, text: str, allowed: set[str]) -> str:
+    if text not in allowed:
+        raise RuleError(f"rules/{name}:{lineno}: {text!r} is not one of {sorted(allowed)}")
+    return text
+
+
+HEADER_FIELDS = ("notice_title", "plan_title_in_notice", "doc_number", "date_arabic", "date_chinese",
+                 "recipients", "cc", "annex_label", "annex_reference", "publication_note")
+KINDS = {"level", "increment", "growth_rate", "share", "cumulative", "reduction"}
+COMPARATORS = {">=", "<=", "=", ">", "<"}
+
+
+@functools.cache
+def load() -> Rules:
+    units = {
+        word: Unit(word, base, _decimal("units.tsv", n, factor), category)
+        for n, (word, base, factor, category) in read_table("units.tsv", 4)
+    }
+    magnitudes = {word: _decimal("magnitudes.tsv", n, f) for n, (word, f) in read_table("magnitudes.tsv", 2)}
+    comparators_before, comparators_after = {}, {}
+    for n, (word, position, comparator) in read_table("comparators.tsv", 3):
+        _choice("comparators.tsv", n, comparator, COMPARATORS)
+        side = {"before": comparators_before, "after": comparators_after}.get(position)
+        if side is None:
+            raise RuleError(f"rules/comparators.tsv:{n}: position must be before or after")
+        side[word] = comparator
+    hedges = {
+        word: _choice("hedges.tsv", n, flag, {"true", "false"}) == "true"
+        for n, (word, flag) in read_table("hedges.tsv", 2)
+    }
+    actions = {
+        word: _choice("actions.tsv", n, kind, {"increment", "level"})
+        for n, (word, kind) in read_table("actions.tsv", 2)
+    }
+    kind_before, kind_suffix = {}, {}
+    for n, (word, kind, position) in read_table("kind_markers.tsv", 3):
+        _choice("kind_markers.tsv", n, kind, KINDS)
+        side = {"before": kind_before, "suffix": kind_suffix}.get(position)
+        if side is None:
+            raise RuleError(f"rules/kind_markers.tsv:{n}: position must be before or suffix")
+        side[word] = kind
+    non_targets = tuple(
+        NonTargetRule(rule_id, _regex("non_targets.tsv", n, pattern), example, excluded, counter, kept)
+        for n, (rule_id, pattern, example, excluded, counter, kept) in read_table("non_targets.tsv", 6)
+    )
+    headings = tuple(
+        (int(_choice("headings.tsv", n, level, {"1", "2", "3", "4"})), _regex("headings.tsv", n, pattern))
+        for n, (level, pattern) in read_table("headings.tsv", 2)
+    )
+    annex_columns = tuple(
+        (_choice("annex_columns.tsv", n, field, {"seq", "measure", "task", "units"}), _regex("annex_columns.tsv", n, p))
+        for n, (field, p) in read_table("annex_columns.tsv", 2)
+    )
+    note_patterns = tuple(_regex("notes.tsv", n, p) for n, (_kind, p) in read_table("notes.tsv", 2))
+    markers = {kind: _regex("lead_markers.tsv", n, p) for n, (kind, p) in read_table("lead_markers.tsv", 2)}
+    for kind in ("star", "legend", "open_list"):
+        if kind not in markers:
+            raise RuleError(f"rules/lead_markers.tsv: missing the {kind} rule")
+    header = {field: _regex("header.tsv", n, p) for n, (field, p) in read_table("header.tsv", 2)}
+    for field in HEADER_FIELDS:
+        if field not in header:
+            raise RuleError(f"rules/header.tsv: missing the {field} rule")
+    return Rules(
+        units=units,
+        magnitudes=magnitudes,
+        comparators_before=comparators_before,
+        comparators_after=comparators_after,
+        hedges=hedges,
+        connectives=tuple(word for _n, (word, _note) in read_table("connectives.tsv", 2)),
+        actions=actions,
+        kind_before=kind_before,
+        kind_suffix=kind_suffix,
+        non_targets=non_targets,
+        headings=headings,
+        annex_columns=annex_columns,
+        note_patterns=note_patterns,
+        lead_star=markers["star"],
+        lead_legend=markers["legend"],
+        open_list=markers["open_list"],
+        header=header,
+        userdict=RULES_DIR / "userdict.txt",
+    )

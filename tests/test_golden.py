@@ -1,0 +1,39 @@
+"""Each document in corpus/ and tests/fixtures/ against the golden files a person wrote by
+reading it (tests/golden/README.md). One test per document, so one failure hides no other."""
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, GOLDEN, ROOT
+from pipeline import golden, parse
+
+DOCUMENTS = sorted((ROOT / "corpus").glob("*.txt")) + sorted(FIXTURES.glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.stem)
+def test_document_matches_its_golden_files(path: Path):
+    folder = GOLDEN / path.stem
+    if not folder.is_dir():
+        pytest.fail(f"no golden files for {path.name}: write them by reading the document "
+                    f"(tests/golden/README.md), or start from `python run_pipeline.py golden --update {path}` "
+                    f"and check every row")
+    problems = golden.compare(golden.read(folder), golden.project(parse(path)))
+    assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems)
+
+
+def test_seed_has_the_structure_a_reader_counts(seed_doc):
+    measures = [s for s in seed_doc.sections if s.level == 3]
+    assert [s.number for s in measures] == [str(n) for n in range(1, 19)]
+    assert len(seed_doc.annex_rows) == 50
+    noted = {r.section_path for r in seed_doc.responsibilities if r.scope == "section"}
+    assert all(s.path in noted for s in measures), "every measure has its responsibility note"
+
+
+def test_compare_reports_a_changed_field_and_a_missing_row(seed_doc):
+    fresh = golden.project(seed_doc)
+    edited = golden.project(seed_doc)
+    edited["targets"][0] = {**edited["targets"][0], "value_base": "1"}
+    del edited["annex_rows"][3]
+    problems = golden.compare(edited, fresh)
+    assert any("value_base: expected '1', got '220000000000'" in p for p in problems)
+    assert any(p.startswith("annex_rows [4]: unexpected") for p in problems)

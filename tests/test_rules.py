@@ -1,0 +1,62 @@
+"""The rule files: every non-target rule proves itself on its own example and
+counter-example, and a malformed rule fails at load time naming the file and line."""
+import shutil
+
+import pytest
+
+import rules
+from extractors.targets import find_targets
+
+NON_TARGET_RULES = rules.load().non_targets
+
+
+def quantities(sentence: str) -> list[str]:
+    return [sentence[t.quantity.start:t.quantity.end] for t in find_targets(sentence, 0, len(sentence), 2023)]
+
+
+@pytest.mark.parametrize("rule", NON_TARGET_RULES, ids=lambda r: r.rule_id)
+def test_non_target_rule_fires_on_its_example_and_spares_its_counter_example(rule):
+    group = "x" if "x" in rule.pattern.groupindex else 0
+    spans = [m.group(group) for m in rule.pattern.finditer(rule.example)]
+    assert any(rule.excluded in s for s in spans), f"{rule.rule_id}: its pattern does not cover {rule.excluded!r}"
+    assert not any(rule.excluded in q for q in quantities(rule.example))
+    assert any(q.startswith(rule.kept) for q in quantities(rule.counter_example))
+
+
+def test_every_rule_table_loads_and_is_not_empty():
+    loaded = rules.load()
+    assert loaded.units["亿元" if "亿元" in loaded.units else "元"].base_unit == "元"
+    assert loaded.magnitudes["亿"] == 100000000
+    assert loaded.comparators_after["以上"] == ">=" and loaded.hedges["确保"] is False
+    assert loaded.actions["新增"] == "increment" and loaded.kind_suffix["占比"] == "share"
+
+
+@pytest.fixture
+def rules_copy(tmp_path, monkeypatch):
+    folder = tmp_path / "rules"
+    shutil.copytree(rules.RULES_DIR, folder, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    monkeypatch.setattr(rules, "RULES_DIR", folder)
+    rules.load.cache_clear()
+    yield folder
+    rules.load.cache_clear()
+
+
+def test_a_row_with_a_missing_column_names_file_and_line(rules_copy):
+    with open(rules_copy / "units.tsv", "a", encoding="utf-8") as f:
+        f.write("公斤\t公斤\n")
+    lines = (rules_copy / "units.tsv").read_text(encoding="utf-8").splitlines()
+    with pytest.raises(rules.RuleError, match=rf"rules/units.tsv:{len(lines)}: expected 4 tab-separated columns"):
+        rules.load()
+
+
+def test_a_bad_pattern_and_a_bad_value_are_refused(rules_copy):
+    with open(rules_copy / "non_targets.tsv", "a", encoding="utf-8") as f:
+        f.write("broken\t(unclosed\ta\tb\tc\td\n")
+    with pytest.raises(rules.RuleError, match="rules/non_targets.tsv:.*bad pattern"):
+        rules.load()
+    rules.load.cache_clear()
+    (rules_copy / "non_targets.tsv").write_text("", encoding="utf-8")
+    with open(rules_copy / "comparators.tsv", "a", encoding="utf-8") as f:
+        f.write("大约\tbefore\t~\n")
+    with pytest.raises(rules.RuleError, match="rules/comparators.tsv:.*'~' is not one of"):
+        rules.load()

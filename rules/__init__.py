@@ -102,6 +102,16 @@ KINDS = {"level", "increment", "growth_rate", "share", "cumulative", "reduction"
 COMPARATORS = {">=", "<=", "=", ">", "<"}
 
 
+def _by_position(name: str, values: set[str], positions: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """A `word, position, value` table split into one word → value map per position."""
+    sides: dict[str, dict[str, str]] = {p: {} for p in positions}
+    for n, (word, position, value) in read_table(name, 3):
+        if position not in positions:
+            raise RuleError(f"rules/{name}:{n}: position must be one of {list(positions)}")
+        sides[position][word] = _choice(name, n, value, values)
+    return sides
+
+
 @functools.cache
 def load() -> Rules:
     units = {
@@ -109,13 +119,7 @@ def load() -> Rules:
         for n, (word, base, factor, category) in read_table("units.tsv", 4)
     }
     magnitudes = {word: _decimal("magnitudes.tsv", n, f) for n, (word, f) in read_table("magnitudes.tsv", 2)}
-    comparators_before, comparators_after = {}, {}
-    for n, (word, position, comparator) in read_table("comparators.tsv", 3):
-        _choice("comparators.tsv", n, comparator, COMPARATORS)
-        side = {"before": comparators_before, "after": comparators_after}.get(position)
-        if side is None:
-            raise RuleError(f"rules/comparators.tsv:{n}: position must be before or after")
-        side[word] = comparator
+    comparators = _by_position("comparators.tsv", COMPARATORS, ("before", "after"))
     hedges = {
         word: _choice("hedges.tsv", n, flag, {"true", "false"}) == "true"
         for n, (word, flag) in read_table("hedges.tsv", 2)
@@ -124,13 +128,7 @@ def load() -> Rules:
         word: _choice("actions.tsv", n, kind, {"increment", "level"})
         for n, (word, kind) in read_table("actions.tsv", 2)
     }
-    kind_before, kind_suffix = {}, {}
-    for n, (word, kind, position) in read_table("kind_markers.tsv", 3):
-        _choice("kind_markers.tsv", n, kind, KINDS)
-        side = {"before": kind_before, "suffix": kind_suffix}.get(position)
-        if side is None:
-            raise RuleError(f"rules/kind_markers.tsv:{n}: position must be before or suffix")
-        side[word] = kind
+    kind_markers = _by_position("kind_markers.tsv", KINDS, ("before", "suffix"))
     non_targets = tuple(
         NonTargetRule(rule_id, _regex("non_targets.tsv", n, pattern), example, excluded, counter, kept)
         for n, (rule_id, pattern, example, excluded, counter, kept) in read_table("non_targets.tsv", 6)
@@ -155,13 +153,13 @@ def load() -> Rules:
     return Rules(
         units=units,
         magnitudes=magnitudes,
-        comparators_before=comparators_before,
-        comparators_after=comparators_after,
+        comparators_before=comparators["before"],
+        comparators_after=comparators["after"],
         hedges=hedges,
         connectives=tuple(word for _n, (word, _note) in read_table("connectives.tsv", 2)),
         actions=actions,
-        kind_before=kind_before,
-        kind_suffix=kind_suffix,
+        kind_before=kind_markers["before"],
+        kind_suffix=kind_markers["suffix"],
         non_targets=non_targets,
         headings=headings,
         annex_columns=annex_columns,

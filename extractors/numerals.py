@@ -8,10 +8,10 @@ CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "�
 CHINESE_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 CHINESE_BIG_UNITS = {"万": 10**4, "亿": 10**8}
 
-# Regex fragments (over folded text). A Chinese numeral never starts with 万 or 亿:
-# 每万人 is "per ten thousand people", not a number.
+# Regex fragments (over folded text). A Chinese numeral never starts with 零, 万 or 亿:
+# 每万人 is "per ten thousand people" and 新零售 "new retail", not numbers.
 ARABIC = r"(?<![0-9A-Za-z.])[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?"
-CHINESE = r"(?<![零〇一二两三四五六七八九十百千万亿])[零〇一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万亿]*"
+CHINESE = r"(?<![零〇一二两三四五六七八九十百千万亿])[一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万亿]*"
 
 
 def parse_arabic(text: str) -> Decimal:

@@ -1,7 +1,12 @@
 """Quantities: a numeral, an optional magnitude word and a unit from rules/units.tsv
-("2200亿元", "1.3万名", "22万平方米", "10%", "一千五百亩"), with a comparator written right
-after it ("以上"). Numbers that are names or labels (rules/non_targets.tsv) are set aside
-with the rule that excluded them."""
+("2200亿元", "1.3万名", "22万平方米", "10%", "一千五百亩", "三成", "百分之十五"), ranges
+("8%—10%", "5至8家"), "more than" (十余个, 200多人), and a comparator or approximator written
+right after the unit ("以上", "左右"). A number followed by one character that stands where a
+unit would ("充电桩200根，") is kept with that character as an unknown unit.
+
+Numbers that are names or labels (rules/non_targets.tsv) are set aside with the rule that
+excluded them. A unit must end where a jieba word ends (省152项目 holds no 152项) and a
+Chinese numeral must start where a word starts (长三角 holds no 三)."""
 from __future__ import annotations
 
 import functools
@@ -17,15 +22,19 @@ from extractors.text import fold, token_bounds
 
 @dataclass(frozen=True)
 class Quantity:
-    start: int  # the numeral
+    start: int  # the numeral (or 百分之)
     end: int  # the end of the unit
-    value: Decimal
+    value: Decimal  # the low end of a range
+    value_high: Decimal | None  # the high end of a range
     unit: str  # as written, magnitude included: 亿元, 万名, %
     value_base: Decimal
+    value_base_high: Decimal | None
     base_unit: str
-    category: str
-    comparator_after: str | None
-    after_end: int  # the end of the comparator written after the unit, else `end`
+    category: str  # from units.tsv; "unknown" for a unit not in the table
+    comparator_after: str | None  # 以上 → >=
+    comparator_more: str | None  # 余/多 → >
+    approximate: bool  # 左右/上下 after the unit
+    after_end: int  # the end of the word written after the unit, else `end`
 
 
 @dataclass(frozen=True)
@@ -39,15 +48,38 @@ def _alternation(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+NUM = rf"(?:{ARABIC}|{CHINESE})"
+SPACE = r"[ \u3000]?"
+DASHES = r"[—–\-~～]|至|到"
+
+
 @functools.cache
-def _pattern() -> regex.Pattern:
+def _patterns() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
     loaded = rules.load()
-    return regex.compile(
-        rf"(?:(?P<arabic>{ARABIC})|(?P<chinese>{CHINESE}))"
-        rf"[ \u3000]?(?P<mag>{_alternation(loaded.magnitudes)})?"
-        rf"(?P<unit>{_alternation(loaded.units)})"
-        rf"(?:[ \u3000]?(?P<after>{_alternation(loaded.comparators_after)}))?"
+    mags = _alternation(loaded.magnitudes)
+    units = _alternation(loaded.units)
+    more = _alternation(loaded.comparators_more)
+    after = _alternation([*loaded.comparators_after, *loaded.approximators_after])
+    tail = rf"(?:{SPACE}(?P<after>{after}))?"
+    known = regex.compile(
+        rf"(?P<num>{NUM})"
+        rf"(?:{SPACE}(?P<lowunit>{units})?{SPACE}(?:{DASHES}){SPACE}(?P<high>{NUM}))?"
+        rf"(?P<more>{more})?{SPACE}(?P<mag>{mags})?(?P<more2>{more})?"
+        rf"(?P<unit>{units}){tail}"
     )
+    percent_words = regex.compile(rf"百分之(?P<num>{NUM}){tail}")
+    stop = r"(?=[，,；;。、：:）)\s]|$)"
+    # Only Arabic numerals: a Chinese numeral before one character is too often a word (一心, 三区).
+    unknown = regex.compile(
+        rf"(?P<num>{ARABIC}){SPACE}(?P<mag>{mags})?(?P<unit>(?![十百千万亿])\p{{Han}})"
+        rf"(?:(?P<after>{after}){stop}|{stop})"
+    )
+    return known, percent_words, unknown
+
+
+def candidate_starts(folded: str) -> list[int]:
+    """Where a quantity may start, before any word-boundary check: what to segment."""
+    return sorted({m.start() for pattern in _patterns() for m in pattern.finditer(folded)})
 
 
 def exclusions(folded: str, offset: int = 0) -> list[Excluded]:
@@ -60,55 +92,122 @@ def exclusions(folded: str, offset: int = 0) -> list[Excluded]:
     return found
 
 
-def find_quantities(text: str, start: int = 0, end: int | None = None) -> tuple[list[Quantity], list[Excluded]]:
-    """Quantities in text[start:end] (offsets into `text`), and the numbers set aside as names."""
-    end = len(text) if end is None else end
-    folded = fold(text[start:end])
-    bounds = token_bounds(folded)
-    excluded = exclusions(folded, start)
-    loaded = rules.load()
-    quantities = []
-    for m in _pattern().finditer(folded):
-        num_start = m.start("arabic") if m.group("arabic") else m.start("chinese")
-        unit_end = m.end("unit")
-        # A unit must end where a word ends (省152项目 is not 152项), and a Chinese numeral must
-        # start where a word starts (长三角 holds no 三).
-        if unit_end not in bounds or (m.group("chinese") and num_start not in bounds):
+def find_quantities(text: str, bounds: set[int] | None = None) -> tuple[list[Quantity], list[Excluded]]:
+    """Quantities in `text` and the numbers set aside as names. `bounds` are the jieba word
+    boundaries of `text` where it matters (around candidates); all of it when not given."""
+    folded = fold(text)
+    if bounds is None:
+        bounds = token_bounds(folded)
+    excluded = exclusions(folded)
+    known, percent_words, unknown = _patterns()
+    found: list[Quantity] = []
+
+    def free(start: int, end: int) -> bool:
+        return not any(x.start < end and start < x.end for x in excluded) and not any(
+            q.start < end and start < q.end for q in found)
+
+    for m in known.finditer(folded):
+        if not _aligned(m, bounds) or not free(m.start("num"), m.end("unit")):
             continue
-        if any(x.start < start + unit_end and start + num_start < x.end for x in excluded):
+        if m.group("lowunit") and m.group("lowunit") != m.group("unit"):
             continue
-        magnitude = m.group("mag") or ""
-        if m.group("arabic"):
-            value = parse_arabic(m.group("arabic"))
-        else:
-            digits, trailing = split_magnitude(m.group("chinese"))
-            value = parse_chinese(digits)
-            magnitude = trailing + magnitude
-        unit = loaded.units[m.group("unit")]
-        factor = loaded.magnitudes[magnitude] if magnitude in loaded.magnitudes else _compound(magnitude)
-        after = m.group("after")
-        quantities.append(Quantity(
-            start=start + num_start,
-            end=start + unit_end,
-            value=value,
-            unit=text[start + m.start("unit") - len(magnitude):start + unit_end] if magnitude else text[start + m.start("unit"):start + unit_end],
-            value_base=_exact(value * factor * unit.factor),
-            base_unit=unit.base_unit,
-            category=unit.category,
-            comparator_after=loaded.comparators_after[after] if after else None,
-            after_end=start + (m.end("after") if after else unit_end),
-        ))
-    return quantities, excluded
+        found.append(_known(text, m))
+    for m in percent_words.finditer(folded):
+        if m.start() in bounds and free(m.start(), m.end("num")):
+            found.append(_percent_words(m))
+    for m in unknown.finditer(folded):
+        unit = m.group("unit")
+        if unit in rules.load().non_units or not _aligned(m, bounds) or not free(m.start("num"), m.end("unit")):
+            continue
+        found.append(_unknown(text, m))
+    return sorted(found, key=lambda q: q.start), excluded
 
 
-def _compound(magnitude: str) -> Decimal:
+def _aligned(m: regex.Match, bounds: set[int]) -> bool:
+    chinese_start = not m.group("num")[0].isdigit()
+    return m.end("unit") in bounds and (not chinese_start or m.start("num") in bounds)
+
+
+def _number(numeral: str) -> tuple[Decimal, str]:
+    """A numeral's value and the magnitude word that trails a Chinese numeral (三百万 → 300, 万)."""
+    if numeral[0].isdigit():
+        return parse_arabic(numeral), ""
+    digits, magnitude = split_magnitude(numeral)
+    return parse_chinese(digits), magnitude
+
+
+def _factor(magnitude: str) -> Decimal:
+    magnitudes = rules.load().magnitudes
+    if magnitude in magnitudes:
+        return magnitudes[magnitude]
     factor = Decimal(1)
     for ch in magnitude:
-        factor *= rules.load().magnitudes[ch]
+        factor *= magnitudes[ch]
     return factor
 
 
-def _exact(value: Decimal) -> Decimal:
+def _after(m: regex.Match) -> tuple[str | None, bool, int]:
+    """The comparator and approximate flag of the word after the unit, and where it ends."""
+    loaded = rules.load()
+    word = m.group("after")
+    if not word:
+        return None, False, m.end("unit") if "unit" in m.re.groupindex else m.end("num")
+    return loaded.comparators_after.get(word), word in loaded.approximators_after, m.end("after")
+
+
+def _known(text: str, m: regex.Match) -> Quantity:
+    loaded = rules.load()
+    value, embedded = _number(m.group("num"))
+    high = None
+    if m.group("high"):
+        high, high_embedded = _number(m.group("high"))
+        embedded = high_embedded or embedded
+    unit = loaded.units[m.group("unit")]
+    factor = _factor(embedded + (m.group("mag") or "")) * unit.factor
+    comparator_after, approximate, after_end = _after(m)
+    more = m.group("more") or m.group("more2")
+    return Quantity(
+        start=m.start("num"),
+        end=m.end("unit"),
+        value=value,
+        value_high=high,
+        unit=_written_unit(text, m, embedded),
+        value_base=exact(value * factor),
+        value_base_high=None if high is None else exact(high * factor),
+        base_unit=unit.base_unit,
+        category=unit.category,
+        comparator_after=comparator_after,
+        comparator_more=loaded.comparators_more.get(more) if more else None,
+        approximate=approximate,
+        after_end=after_end,
+    )
+
+
+def _written_unit(text: str, m: regex.Match, embedded: str) -> str:
+    """The unit as written with its magnitude: a Chinese numeral's own 万 (三百万元), then the
+    magnitude word and the unit (1万余名 → 万名)."""
+    magnitude = text[m.start("mag"):m.end("mag")] if m.group("mag") else ""
+    return embedded + magnitude + text[m.start("unit"):m.end("unit")]
+
+
+def _percent_words(m: regex.Match) -> Quantity:
+    value, magnitude = _number(m.group("num"))
+    value = value * _factor(magnitude) if magnitude else value
+    comparator_after, approximate, after_end = _after(m)
+    return Quantity(m.start(), m.end("num"), value, None, "%", exact(value), None, "%", "percent",
+                    comparator_after, None, approximate, after_end)
+
+
+def _unknown(text: str, m: regex.Match) -> Quantity:
+    value, embedded = _number(m.group("num"))
+    unit = m.group("unit")
+    comparator_after, approximate, after_end = _after(m)
+    return Quantity(m.start("num"), m.end("unit"), value, None, _written_unit(text, m, embedded),
+                    exact(value * _factor(embedded + (m.group("mag") or ""))), None, unit, "unknown",
+                    comparator_after, None, approximate, after_end)
+
+
+def exact(value: Decimal) -> Decimal:
     """Drop trailing zeros without going to exponent form: 13000.0 → 13000, 7.80 → 7.8."""
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))

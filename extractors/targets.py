@@ -1,19 +1,23 @@
 """Targets: a quantity read in its clause, as `docs/annotation.md` defines it — the
-indicator it measures, the action, comparator, kind, hedge and year.
+indicator it measures, the action, comparator, kind, hedge, year and deadline.
 
 The grammar in short: a sentence (。) holds clause groups (；), a group holds pieces
 (，, and 、 between two numbers). A piece reads
-    [year] [hedge] [action…] indicator [comparator/kind word] [action] NUMBER UNIT [以上] [noun]
+    [year] [deadline] [hedge] [action…] indicator [comparator/kind word] [action] NUMBER UNIT [以上] [noun]
 and what a piece leaves out (the indicator of "增长10%", the action of "报会3家") comes
-from the nearest earlier target in the same clause group."""
+from the nearest earlier target in the same clause group.
+
+Only the pieces that hold a number are segmented with jieba: the rest of the text never
+needs word boundaries."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
 import rules
-from extractors.quantities import Quantity, find_quantities
+from extractors.deadlines import Deadline, find_deadlines
+from extractors.quantities import Quantity, candidate_starts, find_quantities
 from extractors.text import Piece, clauses, fold, token_bounds
 
 _LEADING_YEAR = regex.compile(r"\s*(?:(?:19|20)\d{2}\s*年(?![底末前内中初月第上下0-9]))?\s*")
@@ -32,6 +36,7 @@ class TargetMention:
     indicator_end: int | None
     action: str | None
     comparator: str
+    approximate: bool
     kind: str
     hedged: bool
     modality: str | None
@@ -40,18 +45,30 @@ class TargetMention:
 
 
 def find_targets(text: str, start: int, end: int, default_year: int | None = None,
-                 masked: tuple[tuple[int, int], ...] = ()) -> list[TargetMention]:
+                 masked: tuple[tuple[int, int], ...] = (), breaks: tuple[int, ...] = ()) -> list[TargetMention]:
     """Targets in text[start:end]; offsets are into `text`. `masked` spans (responsibility
-    notes, say) are read as blank. Sentences never run past `start`/`end`: a table cell is
-    its own region."""
-    view = list(fold(text[start:end]))
+    notes, heading numbers) are read as blank; `breaks` are offsets that end a sentence (where
+    a heading's title ends). Sentences never run past `start`/`end`: a table cell is its own
+    region."""
+    region = list(text[start:end])
     for m_start, m_end in masked:
         for i in range(max(m_start, start), min(m_end, end)):
-            view[i - start] = " "
-    view = "".join(view)
-    quantities, _excluded = find_quantities(view)
-    pieces = clauses(view, 0, len(view))
-    reader = _Reader(view, token_bounds(view), pieces)
+            region[i - start] = " "
+    region = "".join(region)
+    view = fold(region)
+    pieces = clauses(view, 0, len(view), frozenset(b - start for b in breaks if start <= b < end))
+    # Word boundaries are needed where a number stands, and where a hedge or a group's
+    # opening verb may start or end the scope of a hedge.
+    candidates = candidate_starts(view)
+    hedges = rules.load().hedges
+    bounds: set[int] = set()
+    for piece in pieces:
+        words = view[piece.start:piece.end]
+        if piece.first_in_group or any(piece.start <= c < piece.end for c in candidates) or any(
+                h in words for h in hedges):
+            bounds |= {piece.start + b for b in token_bounds(words)}
+    quantities, _excluded = find_quantities(region, bounds)
+    reader = _Reader(view, bounds, pieces, find_deadlines(view))
     mentions: list[_Mention] = []
     for piece, piece_quantities, modality in _pieces_with_hedges(pieces, quantities, reader):
         for quantity in piece_quantities:
@@ -71,19 +88,34 @@ class _Mention:
     indicator_end: int | None
     action: str | None
     comparator: str
+    approximate: bool
     kind: str
     modality: str | None
     year: int | None
+    deadline: str | None
+
+
+@dataclass(frozen=True)
+class _Front:
+    """What opens a piece before its indicator."""
+
+    end: int
+    hedge: str | None
+    action: str | None
+    action_first: bool  # an action comes before any hedge
 
 
 class _Reader:
-    def __init__(self, view: str, bounds: set[int], pieces: list[Piece]):
+    def __init__(self, view: str, bounds: set[int], pieces: list[Piece], deadlines: list[Deadline]):
         self.view = view
         self.bounds = bounds
         self.rules = rules.load()
+        self.deadlines = deadlines
         self.sentence_starts: dict[int, int] = {}
+        self.group_starts: dict[tuple[int, int], int] = {}
         for p in pieces:
             self.sentence_starts.setdefault(p.sentence, p.start)
+            self.group_starts.setdefault((p.sentence, p.group), p.start)
 
     def word_at(self, pos: int, words, aligned: bool = True) -> str | None:
         """The longest of `words` that starts at `pos` (on a token boundary when `aligned`)
@@ -109,31 +141,54 @@ class _Reader:
         return best
 
     def piece_start(self, piece: Piece) -> int:
-        return piece.start + _LEADING_YEAR.match(self.view, piece.start, piece.end).end() - piece.start
+        return _LEADING_YEAR.match(self.view, piece.start, piece.end).end()
+
+    def front(self, piece: Piece) -> _Front:
+        """Skip what opens the piece: deadlines (6月底前), hedges, connectives, action verbs."""
+        r = self.rules
+        pos = self.piece_start(piece)
+        hedge = action = None
+        action_first = False
+        while True:
+            deadline = next((d for d in self.deadlines if d.start == pos), None)
+            if deadline:
+                pos = deadline.end
+                continue
+            word = self.word_at(pos, (*r.hedges, *r.connectives, *r.actions))
+            if word is None:
+                break
+            if word in r.hedges and hedge is None:
+                hedge = word
+            if word in r.actions and action is None:
+                action = word
+                action_first = hedge is None
+            pos += len(word)
+        return _Front(pos, hedge, action, action_first)
 
     def read(self, piece: Piece, quantity: Quantity, modality: str | None,
              default_year: int | None, earlier: list[_Mention]) -> _Mention:
         r = self.rules
-        pos = self.piece_start(piece)
-        action = None
-        while word := self.word_at(pos, (*r.hedges, *r.connectives, *r.actions)):
-            if word in r.actions and action is None:
-                action = word
-            pos += len(word)
-        ind_start, ind_end = pos, quantity.start
+        opening = self.front(piece)
+        action = opening.action
+        ind_start, ind_end = opening.end, quantity.start
         while ind_end > ind_start and self.view[ind_end - 1].isspace():
             ind_end -= 1
 
-        # Words between the indicator and the number: comparators, kind markers, and an
+        # Words between the indicator and the number: comparators, kind markers, 约, and an
         # action that follows its indicator (增资扩产项目谋划100个, 小微企业园开工2个).
+        # They need no token boundary: jieba reads 授信额达8亿元 as 额达.
         comparator_before = kind_marker = trailing_action = None
-        # Comparator and kind words need no token boundary: jieba reads 授信额达8亿元 as 额达.
-        markers = {**r.comparators_before, **r.kind_before}
+        own_verb = False
+        approximate = quantity.approximate
+        markers = {**r.comparators_before, **r.kind_before, **dict.fromkeys(r.approximators_before)}
         while word := self.word_before(ind_end, ind_start, markers, aligned=False):
             if word in r.comparators_before and comparator_before is None:
                 comparator_before = r.comparators_before[word]
             if word in r.kind_before and kind_marker is None:
                 kind_marker = r.kind_before[word]
+            own_verb = own_verb or word in r.kind_before or word in r.comparator_verbs
+            if word in r.approximators_before:
+                approximate = True
             if word in r.actions and trailing_action is None:
                 trailing_action = word
             ind_end -= len(word)
@@ -145,9 +200,8 @@ class _Reader:
         elif action is None:
             # A verb inside the phrase: after a short adverb it opens the indicator
             # (动态保持后备企业); after a longer noun it follows the indicator
-            # (工业机器人新增应用150台 → 工业机器人).
-            # jieba may glue the adverb to the verb (统筹安排), so there the verb need
-            # not start on a token boundary.
+            # (工业机器人新增应用150台 → 工业机器人). jieba may glue the adverb to the verb
+            # (统筹安排), so there the verb need not start on a token boundary.
             for i in range(ind_start, ind_end):
                 adverb = i - ind_start <= MAX_ADVERB
                 verb = self.word_at(i, r.actions, aligned=not adverb)
@@ -166,21 +220,36 @@ class _Reader:
             after_start, after_end = _trim(self.view, quantity.after_end, piece_end)
             if after_start < after_end and regex.search(r"\p{Han}", self.view[after_start:after_end]):
                 ind_start, ind_end = after_start, after_end
+                # 两家园区创成省级绿色低碳园区: the verb in the phrase governs what follows it.
+                for i in range(after_start, after_end):
+                    if (verb := self.word_at(i, r.actions)) and i + len(verb) < after_end:
+                        action, ind_start = verb, i + len(verb)
+                        break
             elif same_group:
                 ind_start, ind_end = same_group[-1].indicator_start, same_group[-1].indicator_end
             else:
                 ind_start = ind_end = None
-        if action is None and same_group:
+        # A piece with no verb of its own takes the earlier action (规上产值1150亿元 → 实现); one
+        # whose number comes with its own verb (增长, 提高到, 突破) does not. A bound word
+        # (不少于) is no verb.
+        if action is None and not own_verb and same_group:
             action = same_group[-1].action
 
         indicator = self.view[ind_start:ind_end] if ind_start is not None else ""
-        comparator = quantity.comparator_after or comparator_before or "="
+        comparator = (quantity.comparator_after or quantity.comparator_more or comparator_before
+                      or (">=" if quantity.value_high is not None else "="))
         kind = self.kind(quantity, indicator, kind_marker, action)
+        sentence_start = self.sentence_starts[piece.sentence]
         year = default_year
-        for m in _YEAR.finditer(self.view, self.sentence_starts[piece.sentence], quantity.start):
+        for m in _YEAR.finditer(self.view, sentence_start, quantity.start):
             year = int(m.group(1))
+        # A deadline reaches the targets after it in its clause group, until a period word
+        # (全年, 一年内) or another deadline takes over.
+        group_start = self.group_starts[(piece.sentence, piece.group)]
+        deadlines = [d for d in self.deadlines if group_start <= d.start and d.end <= quantity.start]
+        deadline = deadlines[-1].value(year) if deadlines else None
         return _Mention(piece, self.piece_start(piece), piece_end, quantity, ind_start, ind_end,
-                        action, comparator, kind, modality, year)
+                        action, comparator, approximate, kind, modality, year, deadline)
 
     def kind(self, quantity: Quantity, indicator: str, kind_marker: str | None, action: str | None) -> str:
         percent = quantity.category in ("percent", "percent_points")
@@ -202,16 +271,15 @@ def _pieces_with_hedges(pieces: list[Piece], quantities: list[Quantity], reader:
 
     A hedge governs the rest of its clause group; a later group that opens with its own
     verb leaves it, one that opens with a noun (an elliptical clause) stays under it."""
-    r = rules.load()
     modality = None
     sentence = None
     for piece in pieces:
         if piece.sentence != sentence:
             sentence, modality = piece.sentence, None
-        pos = reader.piece_start(piece)
-        if hedge := reader.word_at(pos, r.hedges):
-            modality = hedge
-        elif piece.first_in_group and reader.word_at(pos, r.actions):
+        opening = reader.front(piece)
+        if opening.hedge:
+            modality = opening.hedge
+        elif piece.first_in_group and opening.action_first:
             modality = None
         inside = [q for q in quantities if piece.start <= q.start and q.end <= piece.end]
         for sub, sub_quantities in _split_lists(reader.view, piece, inside):
@@ -249,9 +317,7 @@ def _trim(view: str, start: int, end: int) -> tuple[int, int]:
 def _shift(text: str, m: _Mention, offset: int) -> TargetMention:
     """Region offsets to document offsets; words as written (the view is folded)."""
     q = m.quantity
-    unit = text[offset + q.end - len(q.unit):offset + q.end]
-    quantity = Quantity(q.start + offset, q.end + offset, q.value, unit, q.value_base, q.base_unit,
-                        q.category, q.comparator_after, q.after_end + offset)
+    quantity = replace(q, start=q.start + offset, end=q.end + offset, after_end=q.after_end + offset)
     hedges = rules.load().hedges
     return TargetMention(
         start=m.start + offset,
@@ -262,9 +328,11 @@ def _shift(text: str, m: _Mention, offset: int) -> TargetMention:
         indicator_end=None if m.indicator_end is None else m.indicator_end + offset,
         action=m.action,
         comparator=m.comparator,
+        approximate=m.approximate,
         kind=m.kind,
         hedged=bool(m.modality and hedges[m.modality]),
         modality=m.modality,
         year=m.year,
-        deadline=None,
+        deadline=m.deadline,
     )
+

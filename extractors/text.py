@@ -53,16 +53,21 @@ class Piece:
     first_in_group: bool
 
 
-SENTENCE_ENDS = "。！？\n"
+SENTENCE_ENDS = "。！？!?"
 GROUP_ENDS = "；;"
 CLAUSE_ENDS = "，,：:"
 OPEN_QUOTES = "“‘「《"
 CLOSE_QUOTES = "”’」》"
 
 
-def clauses(text: str, start: int, end: int) -> list[Piece]:
+def clauses(text: str, start: int, end: int, breaks: frozenset[int] = frozenset()) -> list[Piece]:
     """Split text[start:end] at sentence, group and clause delimiters outside quotes.
-    Splitting at 、 is the caller's business: it depends on where the numbers are."""
+
+    A line break ends a sentence only where a new block starts: after 。；：, before a blank
+    or indented line, after or before a heading line, or at a position in `breaks` (where a
+    heading's title ends). Elsewhere it is a wrapped line, as in text copied from a web page or a PDF, and
+    the sentence goes on. Splitting at 、 is the caller's business: it depends on where the
+    numbers are."""
     pieces: list[Piece] = []
     sentence = group = 0
     first = True
@@ -70,25 +75,50 @@ def clauses(text: str, start: int, end: int) -> list[Piece]:
     piece_start = start
     for i in range(start, end):
         ch = text[i]
-        if ch in OPEN_QUOTES:
+        if i in breaks:
+            kind = "sentence"
+        elif ch == "\n":
+            kind = "sentence" if _hard_break(text, start, end, i) else None
+        elif ch in OPEN_QUOTES:
             depth += 1
-            continue
-        if ch in CLOSE_QUOTES:
+            kind = None
+        elif ch in CLOSE_QUOTES:
             depth = max(0, depth - 1)
+            kind = None
+        elif depth:
+            kind = None
+        elif ch in SENTENCE_ENDS:
+            kind = "sentence"
+        elif ch in GROUP_ENDS:
+            kind = "group"
+        elif ch in CLAUSE_ENDS:
+            kind = "clause"
+        else:
+            kind = None
+        if kind is None:
             continue
-        if depth and ch != "\n":
-            continue
-        if ch in SENTENCE_ENDS or ch in GROUP_ENDS or ch in CLAUSE_ENDS:
-            pieces.append(Piece(piece_start, i, sentence, group, first))
-            first = False
-            piece_start = i + 1
-            if ch in SENTENCE_ENDS:
-                sentence += 1
-                group += 1
-                first = True
-                depth = 0
-            elif ch in GROUP_ENDS:
-                group += 1
-                first = True
+        pieces.append(Piece(piece_start, i, sentence, group, first))
+        first = False
+        piece_start = i + 1
+        if kind == "sentence":
+            sentence += 1
+            group += 1
+            first = True
+            depth = 0
+        elif kind == "group":
+            group += 1
+            first = True
     pieces.append(Piece(piece_start, end, sentence, group, first))
     return [p for p in pieces if text[p.start:p.end].strip()]
+
+
+def _hard_break(text: str, start: int, end: int, i: int) -> bool:
+    before = text[start:i].rstrip(" \t\u3000")
+    if not before or before[-1] in "\n。！？；;：:":
+        return True
+    following = text[i + 1:end]
+    if not following or following[0] in " \t\u3000\n":
+        return True
+    this_line = before.rsplit("\n", 1)[-1]
+    next_line = following.split("\n", 1)[0]
+    return any(pattern.search(line) for _level, pattern in rules.load().headings for line in (this_line, next_line))

@@ -19,8 +19,8 @@ TABLE_COLUMNS = {
                   "doc_number", "date", "year", "recipients", "cc"],
     "sections": ["path", "level", "number", "title", "start", "end"],
     "annex_rows": ["seq", "measure", "measure_filled", "task", "units_raw", "start", "end"],
-    "targets": ["target_id", "source", "section_path", "annex_seq", "text", "indicator", "action", "value", "unit",
-                "value_base", "base_unit", "comparator", "kind", "hedged", "modality", "year", "deadline",
+    "targets": ["target_id", "source", "section_path", "annex_seq", "text", "indicator", "action", "value", "value_low", "value_high",
+                "unit", "value_base", "value_base_high", "base_unit", "comparator", "approximate", "kind", "hedged", "modality", "year", "deadline",
                 "start", "end", "indicator_start", "indicator_end"],
     "responsibilities": ["scope", "section_path", "annex_seq", "unit", "role", "position", "raw", "open_list",
                          "start", "end"],
@@ -83,7 +83,7 @@ def to_dict(doc: Document) -> dict:
             for r in doc.annex_rows
         ],
         "targets": [
-            {k: (number(getattr(t, k)) if k in ("value", "value_base") else getattr(t, k))
+            {k: (number(v) if isinstance(v := getattr(t, k), Decimal) else v)
              for k in TABLE_COLUMNS["targets"]}
             for t in doc.targets
         ],

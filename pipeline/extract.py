@@ -5,23 +5,33 @@ from __future__ import annotations
 
 from extractors.responsibility import find_notes
 from extractors.targets import TargetMention, find_targets
-from pipeline.model import Section, Target
+import rules
+from pipeline.model import Finding, Section, Target
 from pipeline.segment import Segmented
 
 
-def extract(text: str, seg: Segmented) -> tuple[Target, ...]:
+def extract(text: str, seg: Segmented) -> tuple[tuple[Target, ...], tuple[Finding, ...]]:
+    """The targets of the body and the annex, and a finding for each unit not in rules/units.tsv."""
     year = seg.header.year
     masked = tuple((n.start, n.end) for n in find_notes(text, seg.body_start, seg.body_end)) + seg.heading_marks
+    breaks = tuple(s.title_end for s in seg.sections)
     targets = []
-    for mention in find_targets(text, seg.body_start, seg.body_end, year, masked):
+    for mention in find_targets(text, seg.body_start, seg.body_end, year, masked, breaks):
         section = innermost_section(seg.sections, mention.start)
         targets.append(_target(text, mention, "body", section.path if section else None, None))
     for row in seg.annex_rows:
         for mention in find_targets(text, row.task_start, row.task_end, year):
             targets.append(_target(text, mention, "annex", None, row.seq))
-    return tuple(
-        Target(target_id=f"T{i:04d}", **fields) for i, fields in enumerate(targets, 1)
+    records = tuple(Target(target_id=f"T{i:04d}", **fields) for i, fields in enumerate(targets, 1))
+    findings = tuple(
+        Finding("unknown_unit", f"unit {t.unit!r} of {t.text!r} is not in rules/units.tsv; kept as written",
+                t.section_path or f"annex row {t.annex_seq}", t.start, t.end)
+        for t in records if t.base_unit not in KNOWN_BASE_UNITS
     )
+    return records, findings
+
+
+KNOWN_BASE_UNITS = frozenset(u.base_unit for u in rules.load().units.values())
 
 
 def innermost_section(sections: tuple[Section, ...], offset: int) -> Section | None:
@@ -44,10 +54,14 @@ def _target(text: str, m: TargetMention, source: str, section_path: str | None, 
         indicator_end=m.indicator_end,
         action=m.action,
         value=q.value,
+        value_low=q.value,
+        value_high=q.value if q.value_high is None else q.value_high,
         unit=q.unit,
         value_base=q.value_base,
+        value_base_high=q.value_base if q.value_base_high is None else q.value_base_high,
         base_unit=q.base_unit,
         comparator=m.comparator,
+        approximate=m.approximate,
         kind=m.kind,
         hedged=m.hedged,
         modality=m.modality,

@@ -17,8 +17,8 @@ TABLES = {
     "annex_rows": (["seq", "measure", "measure_filled", "task", "units_raw"], ["seq"]),
     "responsibilities": (["scope", "where", "position", "unit", "role", "raw", "open_list"],
                          ["scope", "where", "position"]),
-    "targets": (["source", "where", "text", "indicator", "action", "value", "unit", "value_base", "base_unit",
-                 "comparator", "kind", "hedged", "modality", "year", "deadline"],
+    "targets": (["source", "where", "text", "indicator", "action", "value", "value_high", "unit", "value_base",
+                 "base_unit", "comparator", "approximate", "kind", "hedged", "modality", "year", "deadline"],
                 ["source", "where", "text", "value", "unit"]),
 }
 
@@ -54,8 +54,9 @@ def project(doc: Document) -> dict:
                                   position=r.position, unit=r.unit, role=r.role, raw=r.raw, open_list=r.open_list)
                              for r in doc.responsibilities],
         "targets": [dict(source=t.source, where=t.section_path if t.source == "body" else t.annex_seq, text=t.text,
-                         indicator=t.indicator, action=t.action, value=t.value, unit=t.unit,
-                         value_base=t.value_base, base_unit=t.base_unit, comparator=t.comparator, kind=t.kind,
+                         indicator=t.indicator, action=t.action, value=t.value, value_high=t.value_high,
+                         unit=t.unit, value_base=t.value_base, base_unit=t.base_unit, comparator=t.comparator,
+                         approximate=t.approximate, kind=t.kind,
                          hedged=t.hedged, modality=t.modality, year=t.year, deadline=t.deadline)
                     for t in doc.targets],
     }

@@ -89,11 +89,15 @@ class Target:
     indicator_start: int | None
     indicator_end: int | None
     action: str | None
-    value: Decimal
+    value: Decimal  # the low end of a range
+    value_low: Decimal
+    value_high: Decimal  # the same as value_low unless a range ("8%—10%")
     unit: str
     value_base: Decimal
+    value_base_high: Decimal
     base_unit: str
     comparator: str
+    approximate: bool  # 约, 左右 …
     kind: str
     hedged: bool
     modality: str | None

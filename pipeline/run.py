@@ -19,7 +19,7 @@ def parse(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     raw = ingest(path, max_bytes=max_bytes)
     text = normalise(raw.text).text
     seg = segment(text, raw.tables)
-    targets = extract(text, seg)
+    targets, target_findings = extract(text, seg)
     responsibilities, findings = resolve(text, seg)
     return Document(
         doc_id=doc_id_for(path),
@@ -34,7 +34,7 @@ def parse(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         annex_rows=seg.annex_rows,
         targets=targets,
         responsibilities=responsibilities,
-        findings=seg.findings + findings,
+        findings=seg.findings + target_findings + findings,
     )
 
 

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import regex
+
 import rules
 from extractors.header import HeaderReading, lines, read_header
 from pipeline.model import AnnexRow, Field, Finding, Header, Section, TableBlock
+
+
+_TITLE_END = regex.compile(r"[。，,；;\u3000]")
 
 
 @dataclass(frozen=True)
@@ -72,8 +77,10 @@ def _sections(text: str, body_start: int, body_end: int) -> tuple[list[Section],
             m = pattern.search(line)
             if m:
                 title_start = start + m.end()
-                stop = line.find("。", m.end())
-                title_end = start + stop if stop >= 0 else end
+                # The title runs to the first 。 (or ，；), or to a wide space in a heading written
+                # inline ("（一）扩大有效投资　全年谋划…", "1、实施培育行动,确保…").
+                rest = _TITLE_END.search(line, m.end() + 1)
+                title_end = start + rest.start() if rest else end
                 headings.append((level, m.group("number"), start, start + m.end(), title_start, title_end))
                 break
     sections = []

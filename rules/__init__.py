@@ -44,6 +44,12 @@ class Rules:
     magnitudes: dict[str, Decimal]
     comparators_before: dict[str, str]
     comparators_after: dict[str, str]
+    comparators_more: dict[str, str]
+    comparator_verbs: frozenset[str]
+    approximators_before: tuple[str, ...]
+    approximators_after: tuple[str, ...]
+    non_units: frozenset[str]
+    deadlines: tuple[tuple[str, regex.Pattern], ...]
     hedges: dict[str, bool]
     connectives: tuple[str, ...]
     actions: dict[str, str]
@@ -98,6 +104,7 @@ def _choice(name: str, lineno: int, text: str, allowed: set[str]) -> str:
 
 HEADER_FIELDS = ("notice_title", "plan_title_in_notice", "doc_number", "date_arabic", "date_chinese",
                  "recipients", "cc", "annex_label", "annex_reference", "publication_note")
+DEADLINE_KINDS = {"day", "month_end", "year_end", "half", "quarter", "period"}
 KINDS = {"level", "increment", "growth_rate", "share", "cumulative", "reduction"}
 COMPARATORS = {">=", "<=", "=", ">", "<"}
 
@@ -119,7 +126,14 @@ def load() -> Rules:
         for n, (word, base, factor, category) in read_table("units.tsv", 4)
     }
     magnitudes = {word: _decimal("magnitudes.tsv", n, f) for n, (word, f) in read_table("magnitudes.tsv", 2)}
-    comparators = _by_position("comparators.tsv", COMPARATORS, ("before", "after"))
+    comparators = _by_position("comparators.tsv", COMPARATORS, ("before", "bound", "after", "more"))
+    approximators = {"before": [], "after": []}
+    for n, (word, position) in read_table("approximators.tsv", 2):
+        approximators[_choice("approximators.tsv", n, position, set(approximators))].append(word)
+    deadlines = tuple(
+        (_choice("deadlines.tsv", n, kind, DEADLINE_KINDS), _regex("deadlines.tsv", n, p))
+        for n, (kind, p) in read_table("deadlines.tsv", 2)
+    )
     hedges = {
         word: _choice("hedges.tsv", n, flag, {"true", "false"}) == "true"
         for n, (word, flag) in read_table("hedges.tsv", 2)
@@ -153,8 +167,14 @@ def load() -> Rules:
     return Rules(
         units=units,
         magnitudes=magnitudes,
-        comparators_before=comparators["before"],
+        comparators_before={**comparators["before"], **comparators["bound"]},
+        comparator_verbs=frozenset(comparators["before"]),
         comparators_after=comparators["after"],
+        comparators_more=comparators["more"],
+        approximators_before=tuple(approximators["before"]),
+        approximators_after=tuple(approximators["after"]),
+        non_units=frozenset(ch for _n, (ch, _note) in read_table("non_units.tsv", 2)),
+        deadlines=deadlines,
         hedges=hedges,
         connectives=tuple(word for _n, (word, _note) in read_table("connectives.tsv", 2)),
         actions=actions,

@@ -23,7 +23,8 @@ def test_parse_writes_json_and_tables_with_bom(tmp_path):
         assert raw.startswith(b"\xef\xbb\xbf"), name
     targets = (tmp_path / "targets.csv").read_text(encoding="utf-8-sig").splitlines()
     assert targets[0].startswith("doc_id,target_id,source,section_path")
-    assert ",力争规上工业产值突破2200亿元,规上工业产值,,2200,亿元,220000000000,元,>=,level,true," in targets[1]
+    assert (",力争规上工业产值突破2200亿元,规上工业产值,,2200,2200,2200,亿元,220000000000,220000000000,元,>=,false,"
+            "level,true,") in targets[1]
 
 
 def test_output_is_byte_identical_across_runs(tmp_path):

@@ -132,3 +132,87 @@ def test_year_comes_from_the_sentence_else_the_plan():
 def test_numerals(text, value, unit):
     [q], _ = find_quantities(text)
     assert (q.value, q.unit) == (value, unit)
+
+
+def test_ranges_keep_both_ends_and_read_as_at_least():
+    growth = one("全市规上工业增加值增长8%—10%")
+    assert (growth.quantity.value, growth.quantity.value_high, growth.comparator, growth.kind) == (
+        8, 10, ">=", "growth_rate")
+    firms = one("新增市级绿色工厂30-40家")
+    assert (firms.quantity.value, firms.quantity.value_high, firms.quantity.unit) == (30, 40, "家")
+    assert one("其中国家级绿色工厂5至8家").quantity.value_high == 8
+
+
+def test_approximate_and_more_than():
+    about = one("年底前完成企业整治200家左右")
+    assert (about.approximate, about.comparator, about.deadline) == (True, "=", "2023-12-31")
+    assert one("形成节能能力约3万吨标准煤").approximate is True
+    more = one("全年实施节能改造项目十余个")
+    assert (more.quantity.value, more.comparator, more.approximate) == (10, ">", False)
+
+
+def test_chinese_percent_words_and_cheng():
+    full = one("企业技改备案办结率达到百分之百")
+    assert (full.quantity.value_base, full.quantity.base_unit, full.kind) == (100, "%", "share")
+    cut = one("高耗能企业数量压减三成")
+    assert (cut.quantity.value, cut.quantity.unit, cut.quantity.value_base, cut.quantity.base_unit, cut.kind) == (
+        3, "成", 30, "%", "reduction")
+
+
+def test_levels_reached_by_going_down_or_up():
+    days = one("将工业项目节能审查时间压缩至5个工作日以内")
+    assert (days.indicator, days.comparator, days.kind, days.quantity.base_unit) == (
+        "工业项目节能审查时间", "<=", "level", "工作日")
+    cover = one("数字化改造覆盖率提高到80%")
+    assert (cover.comparator, cover.kind) == (">=", "share")
+    assert one("规上工业企业清洁生产审核覆盖面提高5个百分点").kind == "growth_rate"
+
+
+def test_unknown_unit_is_kept_as_written():
+    t = one("新增充电桩200根")
+    assert (t.indicator, t.quantity.unit, t.quantity.base_unit, t.quantity.category) == ("充电桩", "根", "根", "unknown")
+    assert extract("跻身世界500强、国字号企业") == []
+
+
+@pytest.mark.parametrize("sentence, deadline", [
+    ("6月底前完成企业节能诊断30家", "2023-06-30"),
+    ("9月30日前新增企业5家", "2023-09-30"),
+    ("三季度末前新增省级绿色工厂２０家", "2023-Q3"),
+    ("2024年底前建成园区2个", "2024-12-31"),
+    ("上半年新增企业5家", "2023-06-30"),
+    ("2月底前新增企业5家", "2023-02-28"),
+])
+def test_deadlines(sentence, deadline):
+    assert one(sentence).deadline == deadline
+
+
+def test_a_deadline_stops_at_a_period_word_and_at_a_semicolon():
+    found = extract("6月底前完成企业节能诊断30家，全年实施节能改造项目十余个；新增园区2个。")
+    assert [t.deadline for t in found] == ["2023-06-30", None, None]
+    assert found[0].indicator == "企业节能诊断"
+
+
+def test_a_wrapped_line_does_not_end_the_sentence():
+    text = "工业投资\n增长10%,其中技改投资增长12%以上。\n二、工作举措\n新增企业\n15家。"
+    found = extract(text)
+    assert [(t.indicator, text[t.start:t.end]) for t in found] == [
+        ("工业投资", "工业投资\n增长10%"), ("技改投资", "其中技改投资增长12%以上"), ("企业", "新增企业\n15家")]
+
+
+def test_policy_parameters_and_programme_names_are_not_targets():
+    assert extract("对节能改造项目按设备投资额的10%给予补助，单个项目最高不超过200万元") == []
+    assert extract("推进碳达峰三年行动方案，企业技改备案一年内办结") == []
+    assert extract("完成年综合能耗5000吨标准煤以上企业节能诊断") == []
+
+
+def test_own_verb_stops_inheriting_a_bound_word_does_not():
+    found = extract("力争实现工业投资、制造业投资增长12%，高新投资增长15%")
+    assert [t.action for t in found] == ["实现", None]
+    projects = extract("引进10个节能环保重大项目，其中超亿元项目不少于3个")
+    assert [(t.indicator, t.action, t.kind) for t in projects] == [
+        ("节能环保重大项目", "引进", "increment"), ("超亿元项目", "引进", "increment")]
+
+
+def test_a_verb_inside_a_noun_after_the_number():
+    t = one("争取两家园区创成省级绿色低碳园区")
+    assert (t.indicator, t.action, t.kind, t.modality) == ("省级绿色低碳园区", "创成", "increment", "争取")

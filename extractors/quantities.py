@@ -16,6 +16,7 @@ from decimal import Decimal
 import regex
 
 import rules
+from extractors.nlp import name_spans
 from extractors.numerals import ARABIC, CHINESE, parse_arabic, parse_chinese, split_magnitude
 from extractors.text import fold, token_bounds
 
@@ -82,13 +83,16 @@ def candidate_starts(folded: str) -> list[int]:
     return sorted({m.start() for pattern in _patterns() for m in pattern.finditer(folded)})
 
 
-def exclusions(folded: str, offset: int = 0) -> list[Excluded]:
-    """Spans of `folded` (shifted by `offset`) that the non-target rules mark as names or labels."""
+def exclusions(folded: str, bounds: set[int]) -> list[Excluded]:
+    """Spans of `folded` that the non-target rules (regex) and the name patterns (spaCy, over
+    the jieba words at `bounds`) mark as names or labels."""
     found = []
     for rule in rules.load().non_targets:
         group = "x" if "x" in rule.pattern.groupindex else 0
         for m in rule.pattern.finditer(folded):
-            found.append(Excluded(offset + m.start(group), offset + m.end(group), rule.rule_id))
+            found.append(Excluded(m.start(group), m.end(group), rule.rule_id))
+    for start, end, pattern_id in name_spans(folded, sorted(bounds)):
+        found.append(Excluded(start, end, f"names:{pattern_id}"))
     return found
 
 
@@ -98,7 +102,7 @@ def find_quantities(text: str, bounds: set[int] | None = None) -> tuple[list[Qua
     folded = fold(text)
     if bounds is None:
         bounds = token_bounds(folded)
-    excluded = exclusions(folded)
+    excluded = exclusions(folded, bounds)
     known, percent_words, unknown = _patterns()
     found: list[Quantity] = []
 

@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline import emit, golden
+from pipeline import emit, evaluate, golden
 from rules import RuleError
 from pipeline.errors import PolicyParseError
 from pipeline.ingest import DEFAULT_MAX_BYTES
@@ -95,6 +95,16 @@ def cmd_golden(args) -> int:
     return status
 
 
+def cmd_evaluate(args) -> int:
+    try:
+        total, per_document = evaluate.evaluate(args.inputs, Path(args.golden_dir))
+    except PolicyParseError as exc:
+        _error(exc.path, exc.reason)
+        return 1
+    print(evaluate.report(total, per_document))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Turn Chinese government plan notices into datasets.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -113,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--update", action="store_true",
                    help="rewrite the golden files from the parser's output (review the diff before committing)")
     g.set_defaults(func=cmd_golden)
+
+    e = sub.add_parser("evaluate", help="score target extraction against golden files (precision, recall, fields)")
+    e.add_argument("inputs", nargs="+", metavar="INPUT")
+    e.add_argument("--golden-dir", default="tests/golden", metavar="DIR")
+    e.set_defaults(func=cmd_evaluate)
     return parser
 
 

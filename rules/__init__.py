@@ -7,6 +7,7 @@ time with the file and line, so a bad edit never turns into a silent miss.
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -39,6 +40,17 @@ class NonTargetRule:
 
 
 @dataclass(frozen=True)
+class NamePattern:
+    """A spaCy EntityRuler token pattern (over jieba words) that marks a name holding a number."""
+
+    id: str
+    label: str
+    pattern: list
+    example: str
+    excluded: str
+
+
+@dataclass(frozen=True)
 class Rules:
     units: dict[str, Unit]
     magnitudes: dict[str, Decimal]
@@ -63,6 +75,7 @@ class Rules:
     lead_legend: regex.Pattern
     open_list: regex.Pattern
     header: dict[str, regex.Pattern]
+    names: tuple[NamePattern, ...]
     userdict: Path
 
 
@@ -80,6 +93,26 @@ def read_table(name: str, columns: int) -> list[tuple[int, list[str]]]:
             raise RuleError(f"rules/{name}:{lineno}: empty column")
         rows.append((lineno, cells))
     return rows
+
+
+def read_names(name: str) -> tuple[NamePattern, ...]:
+    """EntityRuler token patterns, one JSON object a line: id, label, pattern (a list of token
+    dicts: phrase strings would be segmented differently from the text), example, excluded."""
+    found = []
+    for lineno, line in enumerate((RULES_DIR / name).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError as exc:
+            raise RuleError(f"rules/{name}:{lineno}: not JSON: {exc}") from None
+        missing = {"id", "label", "pattern", "example", "excluded"} - set(item)
+        if missing:
+            raise RuleError(f"rules/{name}:{lineno}: missing {sorted(missing)}")
+        if not isinstance(item["pattern"], list) or not all(isinstance(t, dict) for t in item["pattern"]):
+            raise RuleError(f"rules/{name}:{lineno}: pattern must be a list of token patterns")
+        found.append(NamePattern(item["id"], item["label"], item["pattern"], item["example"], item["excluded"]))
+    return tuple(found)
 
 
 def _decimal(name: str, lineno: int, text: str) -> Decimal:
@@ -188,5 +221,6 @@ def load() -> Rules:
         lead_legend=markers["legend"],
         open_list=markers["open_list"],
         header=header,
+        names=read_names("names.jsonl"),
         userdict=RULES_DIR / "userdict.txt",
     )

@@ -37,3 +37,27 @@ def test_compare_reports_a_changed_field_and_a_missing_row(seed_doc):
     problems = golden.compare(edited, fresh)
     assert any("value_base: expected '1', got '220000000000'" in p for p in problems)
     assert any(p.startswith("annex_rows [4]: unexpected") for p in problems)
+
+
+def test_evaluate_scores_hits_misses_and_wrong_fields(seed_doc):
+    from pipeline.evaluate import report, score
+
+    parsed = golden.project(seed_doc)["targets"]
+    expected = [dict(row) for row in parsed]
+    expected[0]["indicator"] = "规模以上工业产值"
+    expected[1]["value_base"] = "11"
+    del parsed[5]
+    result = score(expected, parsed)
+    assert (result.golden, result.parsed, result.hits) == (162, 161, 160)
+    assert result.accuracy("indicator") == 159 / 160
+    assert [g["text"] for g in result.misses] == ["增长10%", expected[5]["text"]]
+    assert [p["text"] for p in result.false_hits] == ["增长10%"]
+    text = report(result, [("seed.txt", result)])
+    assert "wrong      seed.txt: body 一 '力争规上工业产值突破2200亿元': indicator expected '规模以上工业产值'" in text
+
+
+def test_evaluate_command_on_the_corpus(capsys):
+    from pipeline.evaluate import main
+
+    assert main([str(p) for p in DOCUMENTS[:1]]) == 0
+    assert "ALL" in capsys.readouterr().out

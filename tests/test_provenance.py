@@ -50,3 +50,14 @@ def test_the_dataset_record_keeps_the_offsets(doc):
         assert text[t["start"]:t["end"]] == t["text"]
     start, end = data["document"]["provenance"]["title"]
     assert text[start:end] == data["document"]["title"]
+
+
+def test_the_spacy_view_carries_targets_indicators_and_units_as_spans(doc):
+    from pipeline import to_spacy
+
+    sdoc = to_spacy(doc)
+    assert sdoc.text == doc.text
+    assert [(s.start_char, s.end_char, s.label_) for s in sdoc.spans["targets"]] == [
+        (t.start, t.end, t.kind) for t in doc.targets]
+    assert [s.text for s in sdoc.spans["indicators"]] == [t.indicator for t in doc.targets if t.indicator]
+    assert [s.label_ for s in sdoc.spans["units"]] == [r.role for r in doc.responsibilities]

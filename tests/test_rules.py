@@ -60,3 +60,27 @@ def test_a_bad_pattern_and_a_bad_value_are_refused(rules_copy):
         f.write("大约\tbefore\t~\n")
     with pytest.raises(rules.RuleError, match="rules/comparators.tsv:.*'~' is not one of"):
         rules.load()
+
+
+@pytest.mark.parametrize("name", rules.load().names, ids=lambda n: n.id)
+def test_name_pattern_marks_its_example_and_keeps_the_real_target(name):
+    from extractors.nlp import name_spans
+    from extractors.text import token_bounds
+
+    spans = name_spans(name.example, sorted(token_bounds(name.example)))
+    assert any(name.example[s:e].startswith(name.excluded) for s, e, pattern_id in spans if pattern_id == name.id)
+    assert not any(q.startswith(name.excluded) for q in quantities(name.example))
+    assert quantities(name.example), "the example still has its real target"
+
+
+def test_a_bad_name_pattern_names_the_rule(rules_copy):
+    from extractors import nlp
+
+    (rules_copy / "names.jsonl").write_text('{"id": "bad", "label": "NAME", "pattern": [{"TEXT": {"REGEX": "("}}],'
+                                            ' "example": "x", "excluded": "x"}\n', encoding="utf-8")
+    nlp.language.cache_clear()
+    try:
+        with pytest.raises(rules.RuleError, match="rules/names.jsonl: pattern 'bad'"):
+            nlp.language()
+    finally:
+        nlp.language.cache_clear()

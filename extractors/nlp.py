@@ -1,0 +1,41 @@
+"""spaCy carries text as a Doc over our own jieba words (never spaCy's segmenter, nor the
+module-wide jieba that spaCy's jieba mode shares), so character offsets stay exact and
+rule patterns written as data (rules/names.jsonl, fed to an EntityRuler) can mark names
+that hold numbers ("两个健康", "五个一批", "500强") without code."""
+from __future__ import annotations
+
+import functools
+
+import rules
+
+
+@functools.cache
+def language():
+    """A blank Chinese pipeline with the name patterns; loaded once per process."""
+    import spacy
+
+    nlp = spacy.blank("zh")
+    ruler = nlp.add_pipe("entity_ruler")
+    for p in rules.load().names:
+        try:
+            ruler.add_patterns([{"id": p.id, "label": p.label, "pattern": p.pattern}])
+        except Exception as exc:  # spaCy reports a bad pattern in many ways; name the rule
+            raise rules.RuleError(f"rules/names.jsonl: pattern {p.id!r}: {exc}") from None
+    return nlp
+
+
+def doc_from_words(text: str, cuts: list[int]):
+    """A Doc whose words are `text` cut at the sorted offsets `cuts`; doc.text == text."""
+    from spacy.tokens import Doc
+
+    edges = [0, *(c for c in cuts if 0 < c < len(text)), len(text)]
+    words = [text[a:b] for a, b in zip(edges, edges[1:]) if a < b]
+    return Doc(language().vocab, words=words, spaces=[False] * len(words))
+
+
+def name_spans(text: str, cuts: list[int]) -> list[tuple[int, int, str]]:
+    """(start, end, pattern id) of every name the patterns find in `text`, cut into words at `cuts`."""
+    if not rules.load().names or not text:
+        return []
+    doc = language().get_pipe("entity_ruler")(doc_from_words(text, cuts))
+    return [(e.start_char, e.end_char, e.ent_id_) for e in doc.ents]

@@ -1,0 +1,27 @@
+"""A parsed document as a spaCy Doc, for users who want spaCy's tools (displacy, Matcher,
+their own components) on top of our results: words are our jieba words, the targets are
+Spans in doc.spans["targets"] (labelled with their kind), their indicators in
+doc.spans["indicators"], and responsibility units in doc.spans["units"] (labelled with
+their role)."""
+from __future__ import annotations
+
+from extractors.nlp import doc_from_words
+from extractors.text import token_bounds
+from pipeline.model import Document
+
+
+def to_spacy(document: Document):
+    text = document.text
+    cuts = token_bounds(text)
+    for t in document.targets:
+        cuts |= {t.start, t.end}
+        if t.indicator_start is not None:
+            cuts |= {t.indicator_start, t.indicator_end}
+    for r in document.responsibilities:
+        cuts |= {r.start, r.end}
+    doc = doc_from_words(text, sorted(cuts))
+    doc.spans["targets"] = [doc.char_span(t.start, t.end, label=t.kind) for t in document.targets]
+    doc.spans["indicators"] = [doc.char_span(t.indicator_start, t.indicator_end, label="INDICATOR")
+                               for t in document.targets if t.indicator_start is not None]
+    doc.spans["units"] = [doc.char_span(r.start, r.end, label=r.role) for r in document.responsibilities]
+    return doc

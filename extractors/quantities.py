@@ -9,6 +9,7 @@ excluded them. A unit must end where a jieba word ends (省152项目 holds no 15
 Chinese numeral must start where a word starts (长三角 holds no 三)."""
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass
 from decimal import Decimal
@@ -83,26 +84,33 @@ def candidate_starts(folded: str) -> list[int]:
     return sorted({m.start() for pattern in _patterns() for m in pattern.finditer(folded)})
 
 
-def exclusions(folded: str, bounds: set[int]) -> list[Excluded]:
+def exclusions(folded: str, bounds: set[int], spans: list[tuple[int, int]]) -> list[Excluded]:
     """Spans of `folded` that the non-target rules (regex) and the name patterns (spaCy, over
-    the jieba words at `bounds`) mark as names or labels."""
+    the jieba words at `bounds`, within `spans`) mark as names or labels."""
     found = []
     for rule in rules.load().non_targets:
         group = "x" if "x" in rule.pattern.groupindex else 0
         for m in rule.pattern.finditer(folded):
             found.append(Excluded(m.start(group), m.end(group), rule.rule_id))
-    for start, end, pattern_id in name_spans(folded, sorted(bounds)):
-        found.append(Excluded(start, end, f"names:{pattern_id}"))
+    ordered = sorted(bounds)
+    for span_start, span_end in spans:
+        inside = ordered[bisect.bisect_right(ordered, span_start):bisect.bisect_left(ordered, span_end)]
+        cuts = [b - span_start for b in inside]
+        for start, end, pattern_id in name_spans(folded[span_start:span_end], cuts):
+            found.append(Excluded(span_start + start, span_start + end, f"names:{pattern_id}"))
     return found
 
 
-def find_quantities(text: str, bounds: set[int] | None = None) -> tuple[list[Quantity], list[Excluded]]:
+def find_quantities(text: str, bounds: set[int] | None = None,
+                    spans: list[tuple[int, int]] | None = None) -> tuple[list[Quantity], list[Excluded]]:
     """Quantities in `text` and the numbers set aside as names. `bounds` are the jieba word
-    boundaries of `text` where it matters (around candidates); all of it when not given."""
+    boundaries of `text` where it matters: throughout the `spans` that hold numbers. When
+    not given, all of the text is segmented and searched."""
     folded = fold(text)
     if bounds is None:
         bounds = token_bounds(folded)
-    excluded = exclusions(folded, bounds)
+        spans = [(0, len(folded))]
+    excluded = exclusions(folded, bounds, spans)
     known, percent_words, unknown = _patterns()
     found: list[Quantity] = []
 

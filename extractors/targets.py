@@ -11,6 +11,8 @@ Only the pieces that hold a number are segmented with jieba: the rest of the tex
 needs word boundaries."""
 from __future__ import annotations
 
+import bisect
+import functools
 from dataclasses import dataclass, replace
 
 import regex
@@ -24,6 +26,10 @@ _LEADING_YEAR = regex.compile(r"\s*(?:(?:19|20)\d{2}\s*年(?![底末前内中初
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
 # The longest adverb that may stand before a verb inside a piece (动态保持, 统筹安排).
 MAX_ADVERB = 2
+# What joins two numbers that share a piece and an indicator.
+PAIR_JOINERS = "和及与、 \u3000"
+# How much of a piece without a number is segmented: enough for a year, a hedge and a verb.
+OPENING = 12
 
 
 @dataclass(frozen=True)
@@ -57,17 +63,20 @@ def find_targets(text: str, start: int, end: int, default_year: int | None = Non
     region = "".join(region)
     view = fold(region)
     pieces = clauses(view, 0, len(view), frozenset(b - start for b in breaks if start <= b < end))
-    # Word boundaries are needed where a number stands, and where a hedge or a group's
-    # opening verb may start or end the scope of a hedge.
+    # Word boundaries are needed where a number stands; elsewhere only at the opening of a
+    # piece, where a hedge or a group's first verb may start or end the reach of a hedge.
     candidates = candidate_starts(view)
-    hedges = rules.load().hedges
     bounds: set[int] = set()
+    numbered = []
     for piece in pieces:
-        words = view[piece.start:piece.end]
-        if piece.first_in_group or any(piece.start <= c < piece.end for c in candidates) or any(
-                h in words for h in hedges):
-            bounds |= {piece.start + b for b in token_bounds(words)}
-    quantities, _excluded = find_quantities(region, bounds)
+        first = bisect.bisect_left(candidates, piece.start)
+        if first < len(candidates) and candidates[first] < piece.end:
+            numbered.append((piece.start, piece.end))
+            bounds |= {piece.start + b for b in token_bounds(view[piece.start:piece.end])}
+        else:
+            opening = min(piece.end, piece.start + OPENING)
+            bounds |= {piece.start + b for b in token_bounds(view[piece.start:opening])}
+    quantities, _excluded = find_quantities(region, bounds, numbered)
     reader = _Reader(view, bounds, pieces, find_deadlines(view))
     mentions: list[_Mention] = []
     for piece, piece_quantities, modality in _pieces_with_hedges(pieces, quantities, reader):
@@ -111,6 +120,10 @@ class _Reader:
         self.bounds = bounds
         self.rules = rules.load()
         self.deadlines = deadlines
+        self.action_words = frozenset(self.rules.actions)
+        self.opening_words = frozenset((*self.rules.hedges, *self.rules.connectives, *self.rules.actions))
+        self.markers = frozenset((*self.rules.comparators_before, *self.rules.kind_before,
+                                  *self.rules.approximators_before, *self.rules.adverbs))
         self.sentence_starts: dict[int, int] = {}
         self.group_starts: dict[tuple[int, int], int] = {}
         for p in pieces:
@@ -122,23 +135,20 @@ class _Reader:
         and ends on a token boundary."""
         if aligned and pos not in self.bounds:
             return None
-        best = None
-        for word in words:
-            if self.view.startswith(word, pos) and pos + len(word) in self.bounds:
-                if best is None or len(word) > len(best):
-                    best = word
-        return best
+        for length in _lengths(words):
+            word = self.view[pos:pos + length]
+            if word in words and pos + length in self.bounds:
+                return word
+        return None
 
     def word_before(self, pos: int, floor: int, words, aligned: bool = True) -> str | None:
         """The longest of `words` that ends at `pos` and starts after `floor` (on a token
         boundary when `aligned`)."""
-        best = None
-        for word in words:
-            begin = pos - len(word)
-            if begin >= floor and (begin in self.bounds or not aligned) and self.view[begin:pos] == word:
-                if best is None or len(word) > len(best):
-                    best = word
-        return best
+        for length in _lengths(words):
+            begin = pos - length
+            if begin >= floor and (begin in self.bounds or not aligned) and self.view[begin:pos] in words:
+                return self.view[begin:pos]
+        return None
 
     def piece_start(self, piece: Piece) -> int:
         return _LEADING_YEAR.match(self.view, piece.start, piece.end).end()
@@ -154,7 +164,7 @@ class _Reader:
             if deadline:
                 pos = deadline.end
                 continue
-            word = self.word_at(pos, (*r.hedges, *r.connectives, *r.actions))
+            word = self.word_at(pos, self.opening_words)
             if word is None:
                 break
             if word in r.hedges and hedge is None:
@@ -171,6 +181,13 @@ class _Reader:
         opening = self.front(piece)
         action = opening.action
         ind_start, ind_end = opening.end, quantity.start
+        # A second number in the same piece ("压缩至30小时和1.5小时以内") starts after the first.
+        before = [m.quantity for m in earlier if m.piece == piece]
+        if before:
+            action = None
+            ind_start = before[-1].after_end
+            while ind_start < ind_end and self.view[ind_start] in PAIR_JOINERS:
+                ind_start += 1
         while ind_end > ind_start and self.view[ind_end - 1].isspace():
             ind_end -= 1
 
@@ -180,8 +197,7 @@ class _Reader:
         comparator_before = kind_marker = trailing_action = None
         own_verb = False
         approximate = quantity.approximate
-        markers = {**r.comparators_before, **r.kind_before, **dict.fromkeys(r.approximators_before)}
-        while word := self.word_before(ind_end, ind_start, markers, aligned=False):
+        while word := self.word_before(ind_end, ind_start, self.markers, aligned=False):
             if word in r.comparators_before and comparator_before is None:
                 comparator_before = r.comparators_before[word]
             if word in r.kind_before and kind_marker is None:
@@ -192,7 +208,7 @@ class _Reader:
             if word in r.actions and trailing_action is None:
                 trailing_action = word
             ind_end -= len(word)
-        if trailing_action is None and (verb := self.word_before(ind_end, ind_start, r.actions)):
+        if trailing_action is None and (verb := self.word_before(ind_end, ind_start, self.action_words)):
             trailing_action = verb
             ind_end -= len(verb)
         if trailing_action:
@@ -204,7 +220,7 @@ class _Reader:
             # (统筹安排), so there the verb need not start on a token boundary.
             for i in range(ind_start, ind_end):
                 adverb = i - ind_start <= MAX_ADVERB
-                verb = self.word_at(i, r.actions, aligned=not adverb)
+                verb = self.word_at(i, self.action_words, aligned=not adverb)
                 if verb:
                     if adverb:
                         action, ind_start = verb, i + len(verb)
@@ -222,7 +238,7 @@ class _Reader:
                 ind_start, ind_end = after_start, after_end
                 # 两家园区创成省级绿色低碳园区: the verb in the phrase governs what follows it.
                 for i in range(after_start, after_end):
-                    if (verb := self.word_at(i, r.actions)) and i + len(verb) < after_end:
+                    if (verb := self.word_at(i, self.action_words)) and i + len(verb) < after_end:
                         action, ind_start = verb, i + len(verb)
                         break
             elif same_group:
@@ -264,6 +280,12 @@ class _Reader:
         if action and self.rules.actions[action] == "increment":
             return "increment"
         return "level"
+
+
+@functools.cache
+def _lengths(words: frozenset[str]) -> tuple[int, ...]:
+    """The lengths of `words`, longest first."""
+    return tuple(sorted({len(w) for w in words}, reverse=True))
 
 
 def _pieces_with_hedges(pieces: list[Piece], quantities: list[Quantity], reader: _Reader):

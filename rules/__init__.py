@@ -64,6 +64,7 @@ class Rules:
     deadlines: tuple[tuple[str, regex.Pattern], ...]
     hedges: dict[str, bool]
     connectives: tuple[str, ...]
+    adverbs: tuple[str, ...]
     actions: dict[str, str]
     kind_before: dict[str, str]
     kind_suffix: dict[str, str]
@@ -210,6 +211,7 @@ def load() -> Rules:
         deadlines=deadlines,
         hedges=hedges,
         connectives=tuple(word for _n, (word, _note) in read_table("connectives.tsv", 2)),
+        adverbs=tuple(word for _n, (word, _note) in read_table("adverbs.tsv", 2)),
         actions=actions,
         kind_before=kind_markers["before"],
         kind_suffix=kind_markers["suffix"],

@@ -216,3 +216,18 @@ def test_own_verb_stops_inheriting_a_bound_word_does_not():
 def test_a_verb_inside_a_noun_after_the_number():
     t = one("争取两家园区创成省级绿色低碳园区")
     assert (t.indicator, t.action, t.kind, t.modality) == ("省级绿色低碳园区", "创成", "increment", "争取")
+
+
+def test_year_on_year_and_respectively_are_not_part_of_the_indicator():
+    total, growth = extract("全县货物贸易进出口总额达到180亿元，同比增长6%以上")
+    assert growth.indicator == "全县货物贸易进出口总额" and growth.kind == "growth_rate"
+    hours = extract("进口、出口整体通关时间分别压缩至30小时和1.5小时以内")
+    assert [(t.indicator, t.quantity.value, t.comparator) for t in hours] == [
+        ("进口、出口整体通关时间", 30, "<="), ("进口、出口整体通关时间", Decimal("1.5"), "<=")]
+
+
+def test_an_amount_with_de_labels_the_noun_after_it():
+    found = extract("全年新增备案登记外贸企业150家，其中年出口额超1000万美元的企业不少于12家")
+    assert [(t.indicator, int(t.quantity.value), t.action) for t in found] == [
+        ("备案登记外贸企业", 150, "新增"), ("年出口额超1000万美元的企业", 12, "新增")]
+    assert one("参展企业达到200家次").quantity.base_unit == "家次"

@@ -69,7 +69,7 @@ def _patterns() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
         rf"(?P<more>{more})?{SPACE}(?P<mag>{mags})?(?P<more2>{more})?"
         rf"(?P<unit>{units}){tail}"
     )
-    percent_words = regex.compile(rf"百分之(?P<num>{NUM}){tail}")
+    percent_words = regex.compile(rf"(?:百分之|(?P<den>{NUM})分之)(?P<num>{NUM}){tail}")
     stop = r"(?=[，,；;。、：:）)\s]|$)"
     # Only Arabic numerals: a Chinese numeral before one character is too often a word (一心, 三区).
     unknown = regex.compile(
@@ -203,8 +203,12 @@ def _written_unit(text: str, m: regex.Match, embedded: str) -> str:
 
 
 def _percent_words(m: regex.Match) -> Quantity:
+    """百分之十五 → 15 %; 三分之一 → 33.33 % (a fraction, to two decimals)."""
     value, magnitude = _number(m.group("num"))
     value = value * _factor(magnitude) if magnitude else value
+    if m.group("den"):
+        denominator, den_magnitude = _number(m.group("den"))
+        value = (value * 100 / (denominator * _factor(den_magnitude))).quantize(Decimal("0.01"))
     comparator_after, approximate, after_end = _after(m)
     return Quantity(m.start(), m.end("num"), value, None, "%", exact(value), None, "%", "percent",
                     comparator_after, None, approximate, after_end)

@@ -20,7 +20,7 @@ import regex
 import rules
 from extractors.deadlines import Deadline, find_deadlines
 from extractors.quantities import Quantity, candidate_starts, find_quantities
-from extractors.text import Piece, clauses, fold, token_bounds
+from extractors.text import Piece, clauses, fold, token_bounds, trailing_adverb
 
 _LEADING_YEAR = regex.compile(r"\s*(?:(?:19|20)\d{2}\s*年(?![底末前内中初月第上下0-9]))?\s*")
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
@@ -208,6 +208,8 @@ class _Reader:
             if word in r.actions and trailing_action is None:
                 trailing_action = word
             ind_end -= len(word)
+        # An adverb the lists do not know, by jieba's tags (较快, 稳步).
+        ind_end -= trailing_adverb(self.view[ind_start:ind_end]) if ind_end > ind_start else 0
         if trailing_action is None and (verb := self.word_before(ind_end, ind_start, self.action_words)):
             trailing_action = verb
             ind_end -= len(verb)

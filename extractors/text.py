@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 import jieba
+import jieba.posseg
 
 import rules
 
@@ -30,6 +31,21 @@ def tokenizer() -> jieba.Tokenizer:
     for word in words:
         tok.add_word(word, freq=None)
     return tok
+
+
+@functools.cache
+def pos_tokenizer() -> jieba.posseg.POSTokenizer:
+    """Part-of-speech tagging over our own tokenizer (and its dictionary)."""
+    return jieba.posseg.POSTokenizer(tokenizer())
+
+
+def trailing_adverb(text: str) -> int:
+    """How many characters at the end of `text` are adverbs by jieba's tags (分别, 均, 都)."""
+    words = list(pos_tokenizer().cut(text))
+    cut = 0
+    while words and words[-1].flag == "d":
+        cut += len(words.pop().word)
+    return cut
 
 
 def token_bounds(text: str) -> set[int]:

@@ -231,3 +231,9 @@ def test_an_amount_with_de_labels_the_noun_after_it():
     assert [(t.indicator, int(t.quantity.value), t.action) for t in found] == [
         ("备案登记外贸企业", 150, "新增"), ("年出口额超1000万美元的企业", 12, "新增")]
     assert one("参展企业达到200家次").quantity.base_unit == "家次"
+
+
+def test_fractions_and_adverbs_by_their_tags():
+    third = one("乡镇覆盖面达到三分之一")
+    assert (third.quantity.value, third.quantity.base_unit) == (Decimal("33.33"), "%")
+    assert one("出口额稳步增长10%").indicator == "出口额"

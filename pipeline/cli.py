@@ -6,10 +6,11 @@ broken rule file."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
-from pipeline import emit, evaluate, golden
+from pipeline import diff, emit, emit_diff, evaluate, golden
 from rules import RuleError
 from pipeline.errors import PolicyParseError
 from pipeline.ingest import DEFAULT_MAX_BYTES
@@ -105,6 +106,49 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def _dataset(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> dict | None:
+    """A dataset record: read from a JSON file `parse` wrote, or parsed from a document."""
+    if path.lower().endswith(".json"):
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            _error(path, f"cannot read the dataset ({exc})")
+            return None
+        if not emit.is_dataset(data):
+            _error(path, "not a dataset written by `policyparse parse`")
+            return None
+        return data
+    doc = _parse_one(path, max_bytes)
+    return None if doc is None else emit.to_dict(doc)
+
+
+def cmd_diff(args) -> int:
+    old, new = _dataset(args.old), _dataset(args.new)
+    if old is None or new is None:
+        return 1
+    result = diff.diff(old, new)
+    paths = emit_diff.write_diff(Path(args.out), result)
+    if not args.quiet:
+        summary = ", ".join(f"{n} {k}" for k, n in result.counts().items()) or "no changes"
+        print(f"{args.old} -> {args.new}: {summary} -> {paths[2]}")
+    return 0
+
+
+def cmd_history(args) -> int:
+    paths = []
+    for given in args.inputs:
+        p = Path(given)
+        paths += sorted(str(f) for f in p.glob("*.json")) if p.is_dir() else [given]
+    datasets = [d for d in (_dataset(p) for p in paths) if d is not None]
+    failed = len(paths) - len(datasets)
+    if datasets:
+        columns, rows = diff.history(datasets)
+        written = emit_diff.write_history(Path(args.out), columns, rows)
+        if not args.quiet:
+            print(f"{len(datasets)} plans, {len(rows)} indicators -> {written[0]}")
+    return 1 if failed or not datasets else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Turn Chinese government plan notices into datasets.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -128,6 +172,19 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("inputs", nargs="+", metavar="INPUT")
     e.add_argument("--golden-dir", default="tests/golden", metavar="DIR")
     e.set_defaults(func=cmd_evaluate)
+
+    d = sub.add_parser("diff", help="compare two plans: targets that rose, fell, vanished, changed lead unit")
+    d.add_argument("old", metavar="OLD", help="a plan document, or a dataset JSON written by parse")
+    d.add_argument("new", metavar="NEW")
+    d.add_argument("--out", default="output", metavar="DIR", help="where diff.json, diff.csv, diff.md go")
+    d.add_argument("--quiet", action="store_true")
+    d.set_defaults(func=cmd_diff)
+
+    h = sub.add_parser("history", help="follow every indicator through many plans (indicator x year)")
+    h.add_argument("inputs", nargs="+", metavar="INPUT", help="dataset folders or files, or plan documents")
+    h.add_argument("--out", default="output", metavar="DIR")
+    h.add_argument("--quiet", action="store_true")
+    h.set_defaults(func=cmd_history)
     return parser
 
 

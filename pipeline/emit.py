@@ -115,6 +115,10 @@ def write_document(out_dir: Path, doc: Document) -> Path:
     return path
 
 
+def is_dataset(data) -> bool:
+    return isinstance(data, dict) and "schema_version" in data and "document" in data
+
+
 def read_datasets(out_dir: Path) -> list[dict]:
     """Every dataset JSON in `out_dir` (files `parse` wrote), in doc_id order."""
     datasets = []
@@ -123,7 +127,7 @@ def read_datasets(out_dir: Path) -> list[dict]:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if isinstance(data, dict) and "schema_version" in data and "document" in data:
+        if is_dataset(data):
             datasets.append(data)
     return sorted(datasets, key=lambda d: d["document"]["doc_id"])
 

@@ -77,6 +77,7 @@ class Rules:
     open_list: regex.Pattern
     header: dict[str, regex.Pattern]
     names: tuple[NamePattern, ...]
+    indicator_aliases: tuple[tuple[str, str], ...]
     userdict: Path
 
 
@@ -224,5 +225,6 @@ def load() -> Rules:
         open_list=markers["open_list"],
         header=header,
         names=read_names("names.jsonl"),
+        indicator_aliases=tuple((short, full) for _n, (short, full) in read_table("indicator_aliases.tsv", 2)),
         userdict=RULES_DIR / "userdict.txt",
     )

@@ -14,12 +14,14 @@ from pipeline.model import Document
 HEADER_FIELDS = ["issuer", "notice_title", "title", "doc_number", "date", "year", "recipients", "cc"]
 TABLES = {
     "sections": (["path", "level", "number", "title"], ["path"]),
-    "annex_rows": (["seq", "measure", "measure_filled", "task", "units_raw"], ["seq"]),
-    "responsibilities": (["scope", "where", "position", "unit", "role", "raw", "open_list"],
+    "annex_rows": (["seq", "measure", "measure_filled", "task", "units_raw", "support_units_raw", "link_section"],
+                   ["seq"]),
+    "responsibilities": (["scope", "where", "position", "unit", "role", "raw", "open_list", "unit_full", "generic"],
                          ["scope", "where", "position"]),
     "targets": (["source", "where", "text", "indicator", "action", "value", "unit", "value_base", "base_unit",
                  "comparator", "kind", "hedged", "modality", "year", "deadline"],
                 ["source", "where", "text", "value", "unit"]),
+    "findings": (["code", "where", "text", "related_where"], ["code", "where", "text"]),
 }
 
 
@@ -34,7 +36,7 @@ def _cell(value) -> str:
 
 
 def project(doc: Document) -> dict:
-    """The golden view of a document: header fields and the four tables as lists of string rows."""
+    """The golden view of a document: header fields and the tables as lists of string rows."""
     h = doc.header
     header = {
         "issuer": h.issuer and h.issuer.value,
@@ -49,15 +51,19 @@ def project(doc: Document) -> dict:
     rows = {
         "sections": [dict(path=s.path, level=s.level, number=s.number, title=s.title) for s in doc.sections],
         "annex_rows": [dict(seq=r.seq, measure=r.measure, measure_filled=r.measure_filled, task=r.task,
-                            units_raw=r.units_raw) for r in doc.annex_rows],
+                            units_raw=r.units_raw, support_units_raw=r.support_units_raw, link_section=r.link_section)
+                       for r in doc.annex_rows],
         "responsibilities": [dict(scope=r.scope, where=r.section_path if r.scope == "section" else r.annex_seq,
-                                  position=r.position, unit=r.unit, role=r.role, raw=r.raw, open_list=r.open_list)
+                                  position=r.position, unit=r.unit, role=r.role, raw=r.raw, open_list=r.open_list,
+                                  unit_full=r.unit_full, generic=r.generic)
                              for r in doc.responsibilities],
         "targets": [dict(source=t.source, where=t.section_path if t.source == "body" else t.annex_seq, text=t.text,
                          indicator=t.indicator, action=t.action, value=t.value, unit=t.unit,
                          value_base=t.value_base, base_unit=t.base_unit, comparator=t.comparator, kind=t.kind,
                          hedged=t.hedged, modality=t.modality, year=t.year, deadline=t.deadline)
                     for t in doc.targets],
+        "findings": [dict(code=f.code, where=f.where, text=doc.text[f.start:f.end], related_where=f.related_where)
+                     for f in doc.findings],
     }
     tables = {name: [{k: _cell(r[k]) for k in TABLES[name][0]} for r in table] for name, table in rows.items()}
     return {"document": header, **tables}

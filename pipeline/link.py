@@ -90,6 +90,14 @@ def _rows_where(rows: list[AnnexRow]) -> str:
     return ("annex row " if len(rows) == 1 else "annex rows ") + ", ".join(r.seq for r in rows)
 
 
+def _verb(rows: list[AnnexRow], one: str, several: str) -> str:
+    return one if len(rows) == 1 else several
+
+
+def _amount(t: Target) -> str:
+    return f"{t.value}{t.unit}"
+
+
 def _quote(a: str, b: str) -> str:
     return "; ".join(f"{x or '(nothing)'} ≠ {y or '(nothing)'}" for x, y in differing_words(a, b))
 
@@ -134,7 +142,7 @@ def _target_findings(section: Section, rows: list[AnnexRow], body: list[Target],
             same_value = [b for b in unused if _value(b) == _value(t)]
             if not same_value:
                 findings.append(Finding("target_only_in_annex", f"annex row {row.seq} sets {t.text}; the body "
-                                        f"measure {section.path} has no target of that value", _row_where(row),
+                                        f"measure {section.path} has no target of {_amount(t)}", _row_where(row),
                                         t.start, t.end, section.path, section.start, section.end))
                 continue
             pair = max(same_value, key=lambda b: title_similarity(t.text, b.text))
@@ -146,8 +154,8 @@ def _target_findings(section: Section, rows: list[AnnexRow], body: list[Target],
                         f"body {section.path} {pair.text} ({_describe(pair, field)})", _row_where(row),
                         t.start, t.end, section.path, pair.start, pair.end))
     for b in unused:
-        findings.append(Finding("target_only_in_body", f"{section.path} sets {b.text}; its annex rows "
-                                f"({', '.join(r.seq for r in rows)}) have no target of that value", section.path,
+        findings.append(Finding("target_only_in_body", f"{section.path} sets {b.text}; {_rows_where(rows)} "
+                                f"{_verb(rows, 'has', 'have')} no target of {_amount(b)}", section.path,
                                 b.start, b.end, _rows_where(rows), rows[0].start, rows[-1].end))
     return findings
 
@@ -186,11 +194,11 @@ class _Units:
         body_leads = [r for r in body if r.role == "lead"]
         if not annex_leads or not body_leads or any(r.role == "unspecified" for r in annex + body):
             return []
-        if {_key(r) for r in annex_leads} == {_key(r) for r in body_leads}:
+        annex_keys, body_keys = {_key(r) for r in annex_leads}, {_key(r) for r in body_leads}
+        if annex_keys == body_keys:
             return []
-        body_roles = {_key(r): r.role for r in body}
-        notes = [f"{r.unit} {'supports it there' if body_roles.get(_key(r)) == 'support' else 'is not named there'}"
-                 for r in annex_leads]
+        notes = [_elsewhere(r, body, "in the body") for r in annex_leads if _key(r) not in body_keys]
+        notes += [_elsewhere(r, annex, "in the annex") for r in body_leads if _key(r) not in annex_keys]
         note_start, note_end = _span(body)
         return [Finding("lead_differs", f"annex row {row.seq} is led by {_names(annex_leads)}; the body measure "
                         f"{section.path} is led by {_names(body_leads)} ({'; '.join(notes)})", _row_where(row),
@@ -214,10 +222,16 @@ class _Units:
         if body[0].section_path == section.path:  # a note over several measures is checked against each by leads only
             for r in body:
                 if _key(r) not in row_keys:
-                    findings.append(Finding("unit_only_in_body", f"{section.path} names {r.unit}; its annex rows "
-                                            f"({', '.join(row.seq for row in rows)}) do not", section.path, r.start,
+                    findings.append(Finding("unit_only_in_body", f"{section.path} names {r.unit}; {_rows_where(rows)} "
+                                            f"{_verb(rows, 'does', 'do')} not", section.path, r.start,
                                             r.end, _rows_where(rows), rows[0].units_start, rows[-1].units_end))
         return findings
+
+
+def _elsewhere(r: Responsibility, others: list[Responsibility], side: str) -> str:
+    """What a lead unit of one side is on the other: 市发改局 supports in the body."""
+    supports = any(_key(o) == _key(r) and o.role == "support" for o in others)
+    return f"{r.unit} {'supports' if supports else 'is not named'} {side}"
 
 
 def _key(r: Responsibility) -> str:

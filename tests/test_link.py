@@ -85,7 +85,7 @@ def test_a_different_lead_unit(doc):
     [lead] = [f for f in doc.findings if f.code == "lead_differs"]
     assert (lead.where, lead.related_where) == ("annex row 1", "一/（一）/1")
     assert lead.message == ("annex row 1 is led by 县科技局; the body measure 一/（一）/1 is led by 县经信局 "
-                            "(县科技局 supports it there)")
+                            "(县科技局 supports in the body; 县经信局 is not named in the annex)")
 
 
 def test_units_named_on_one_side_only_and_a_measure_missing_from_the_annex(doc):

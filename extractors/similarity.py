@@ -19,10 +19,10 @@ def bigrams(text: str) -> set[str]:
     return {chars[i:i + 2] for i in range(len(chars) - 1)}
 
 
-def containment(part: str, whole: str) -> float:
-    """How much of `part` is found in `whole`: the share of its bigrams that `whole` has too."""
-    mine = bigrams(part)
-    return len(mine & bigrams(whole)) / len(mine) if mine else 0.0
+def containment(part: set[str], whole: set[str]) -> float:
+    """How much of a text is found in another, given the bigrams of each: the share of the
+    first's bigrams that the second has too."""
+    return len(part & whole) / len(part) if part else 0.0
 
 
 def title_similarity(a: str, b: str) -> float:

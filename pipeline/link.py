@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 
-from extractors.similarity import containment, differing_words, opening_title, title_similarity
+from extractors.similarity import bigrams, containment, differing_words, opening_title, title_similarity
 from pipeline.model import AnnexRow, Finding, Responsibility, Section, Target
 
 MIN_LINK_SCORE = 0.3
@@ -28,15 +28,16 @@ COMPARED = (("hedged", "hedge"), ("comparator", "comparator"), ("kind", "kind"))
 
 def link(text: str, sections: tuple[Section, ...], rows: tuple[AnnexRow, ...], targets: tuple[Target, ...],
          responsibilities: tuple[Responsibility, ...]) -> tuple[tuple[AnnexRow, ...], tuple[Finding, ...]]:
-    if not rows:
+    if not rows or not sections:  # nothing to link (no_sections already says why)
         return rows, ()
     leaves = [s for s in sections if not any(o.path.startswith(s.path + "/") for o in sections)]
     body_targets = {s.path: [t for t in targets if t.source == "body" and t.section_path == s.path] for s in leaves}
     row_targets = {r.seq: [t for t in targets if t.source == "annex" and t.annex_seq == r.seq] for r in rows}
+    leaf_bigrams = {s.path: bigrams(text[s.start:s.end]) for s in leaves}
     findings: list[Finding] = []
     linked = []
     for row in rows:
-        best = _best_section(text, row, leaves, body_targets, row_targets[row.seq])
+        best = _best_section(row, leaves, leaf_bigrams, body_targets, row_targets[row.seq])
         if best is None:
             findings.append(Finding("annex_row_unlinked", "no body measure restates this row closely enough "
                                     f"(best score under {MIN_LINK_SCORE})", f"annex row {row.seq}",
@@ -61,11 +62,12 @@ def link(text: str, sections: tuple[Section, ...], rows: tuple[AnnexRow, ...], t
     return tuple(linked), tuple(findings)
 
 
-def _best_section(text: str, row: AnnexRow, leaves: list[Section], body_targets: dict[str, list[Target]],
-                  targets: list[Target]) -> tuple[Section, float] | None:
+def _best_section(row: AnnexRow, leaves: list[Section], leaf_bigrams: dict[str, set[str]],
+                  body_targets: dict[str, list[Target]], targets: list[Target]) -> tuple[Section, float] | None:
     best = None
+    row_bigrams = bigrams(row.task)
     for section in leaves:
-        score = containment(row.task, text[section.start:section.end])
+        score = containment(row_bigrams, leaf_bigrams[section.path])
         if targets:
             score = (score + _shared(targets, body_targets[section.path]) / len(targets)) / 2
         if best is None or score > best[1]:

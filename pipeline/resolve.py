@@ -72,7 +72,8 @@ def _roles(lists: list[UnitList], place: _Place, convention: str, jurisdiction: 
            findings: list[Finding]) -> list[Responsibility]:
     units = [u for lst in lists for u in lst.units]
     if not units:
-        findings.append(Finding("no_units", "a responsibility note names no unit", place.where, place.start, place.end))
+        findings.append(Finding("no_units", f"{place.where}: the responsibility note or cell names no unit",
+                                place.where, place.start, place.end))
         return []
     roles = {lst.label_role for lst in lists}
     assigned = []  # (list, mention, role, rule)

@@ -46,8 +46,7 @@ def link(text: str, sections: tuple[Section, ...], rows: tuple[AnnexRow, ...], t
             continue
         section, score = best
         linked.append(dataclasses.replace(row, link_section=section.path, link_score=round(score, 3)))
-    by_path = {s.path: s for s in sections}
-    units = _Units(responsibilities, by_path)
+    units = _Units(responsibilities)
     for section in leaves:
         its_rows = [r for r in linked if r.link_section == section.path]
         if not its_rows:
@@ -171,8 +170,7 @@ def _describe(t: Target, field: str) -> str:
 class _Units:
     """The units of the body notes and annex rows, compared by full name (as written when unknown)."""
 
-    def __init__(self, responsibilities: tuple[Responsibility, ...], sections: dict[str, Section]):
-        self.sections = sections
+    def __init__(self, responsibilities: tuple[Responsibility, ...]):
         self.in_section: dict[str, list[Responsibility]] = {}
         self.in_row: dict[str, list[Responsibility]] = {}
         for r in responsibilities:

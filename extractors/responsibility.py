@@ -1,10 +1,14 @@
-"""Responsibility notes: "（责任单位：市发改局、市经信局*）" in the body and the 责任单位 cell
-of an annex row, read into unit mentions. Roles are decided by the pipeline's resolve
-stage; here we only read what is written: the unit, its star, and whether the list is
-open ("…等相关单位")."""
+"""Responsibility notes: "（责任单位：市发改局、市经信局*）" or "（牵头单位：市经信局；配合单位：
+市财政局）" in the body, and the 责任单位 (or 牵头单位 / 配合单位) cells of an annex row, read into
+lists of unit mentions. Roles are decided by the pipeline's resolve stage; here we only read
+what is written: the label of each list, each unit with its lead mark, whether the list is
+open ("…等相关单位"), and the legends that say how to read the marks."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+
+import regex
 
 import rules
 
@@ -17,17 +21,36 @@ _CLOSE = "）)”’"
 class Note:
     start: int  # the whole note, brackets included
     end: int
-    units_start: int
+    units_start: int  # the lists, labels included
     units_end: int
 
 
 @dataclass(frozen=True)
 class UnitMention:
-    unit: str
+    unit: str  # as written, without the lead mark and the open-list tail
     raw: str
-    starred: bool
+    lead_marked: bool
     open_list: bool  # this item ends the list with 等相关单位
     start: int  # the item as written (raw)
+    end: int
+
+
+@dataclass(frozen=True)
+class UnitList:
+    """The units after one label ("配合单位：…"), or a whole note or cell when it has no label."""
+
+    label: str | None  # 牵头单位, 配合单位, 责任单位 … as written; None when there is none
+    label_role: str | None  # lead, support or responsible (rules/role_labels.tsv)
+    units: tuple[UnitMention, ...]
+    open_list: bool
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Legend:
+    convention: str  # "star": the marked unit leads; "first": the first unit listed leads
+    start: int
     end: int
 
 
@@ -40,24 +63,55 @@ def find_notes(text: str, start: int = 0, end: int | None = None) -> list[Note]:
     return sorted(notes, key=lambda n: n.start)
 
 
-def read_units(text: str, start: int, end: int) -> tuple[list[UnitMention], list[tuple[int, int]]]:
-    """The units listed in text[start:end], and the spans of any legends found there
-    ("带*为牵头单位，下同"), which say how to read the star and are not units."""
+def find_legends(text: str, start: int = 0, end: int | None = None) -> list[Legend]:
+    """The legends ("带*为牵头单位，下同", "排在第一位的为牵头单位") in text[start:end], in order."""
+    end = len(text) if end is None else end
+    found = [Legend(convention, m.start(), m.end())
+             for convention, pattern in rules.load().legends for m in pattern.finditer(text, start, end)]
+    return sorted(found, key=lambda lg: lg.start)
+
+
+def label_role(header: str) -> str | None:
+    """The role a table column header gives its units by the label it starts with
+    ("牵头单位" → lead, "责任单位（带*的为牵头单位）" → responsible), or None."""
+    m = _labels().match(header.strip())
+    return rules.load().role_labels[m.group("label")] if m else None
+
+
+def read_lists(text: str, start: int, end: int, default_role: str | None = None) -> list[UnitList]:
+    """The lists of units in text[start:end]. Labels followed by a colon ("牵头单位：") start a
+    list; text before the first label is a list with `default_role` (the role a table column's
+    header gives it). Legends are skipped: they are not units."""
+    role_labels = rules.load().role_labels
+    legends = [(lg.start, lg.end) for lg in find_legends(text, start, end)]
+    labels = [m for m in _labels(colon=True).finditer(text, start, end)
+              if not any(s <= m.start() < e for s, e in legends)]
+    bounds = [(None, default_role, start)] + [(m.group("label"), role_labels[m.group("label")], m.end()) for m in labels]
+    stops = [m.start() for m in labels] + [end]
+    lists = []
+    for (label, role, list_start), list_end in zip(bounds, stops):
+        units = tuple(_mention(text, s, e) for s, e in _items(text, list_start, list_end, legends))
+        units = tuple(u for u in units if u.unit)
+        if units or label:
+            lists.append(UnitList(label, role, units, any(u.open_list for u in units), list_start, list_end))
+    return lists
+
+
+@functools.cache
+def _labels(colon: bool = False) -> regex.Pattern:
+    words = sorted(rules.load().role_labels, key=len, reverse=True)
+    return regex.compile(f"(?P<label>{'|'.join(map(regex.escape, words))})" + (r"\s*[：:]" if colon else ""))
+
+
+def _mention(text: str, start: int, end: int) -> UnitMention:
     loaded = rules.load()
-    legends = [(m.start(), m.end()) for m in loaded.lead_legend.finditer(text, start, end)]
-    units = []
-    for item_start, item_end in _items(text, start, end, legends):
-        raw = text[item_start:item_end]
-        star = loaded.lead_star.search(raw)
-        name = raw[:star.start()] if star else raw
-        tail = loaded.open_list.search(name)
-        if tail:
-            name = name[:tail.start()]
-        name = name.strip()
-        if not name:
-            continue
-        units.append(UnitMention(name, raw, bool(star), bool(tail), item_start, item_end))
-    return units, legends
+    raw = text[start:end]
+    mark = loaded.lead_mark.search(raw)
+    name = raw[:mark.start()] + raw[mark.end():] if mark else raw
+    tail = loaded.open_list.search(name)
+    if tail:
+        name = name[:tail.start()]
+    return UnitMention(name.strip(), raw, bool(mark), bool(tail), start, end)
 
 
 def _items(text: str, start: int, end: int, legends: list[tuple[int, int]]):
@@ -86,7 +140,7 @@ def _items(text: str, start: int, end: int, legends: list[tuple[int, int]]):
 def _trimmed(text: str, start: int, end: int):
     while start < end and (text[start].isspace() or text[start] in SEPARATORS):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and (text[end - 1].isspace() or text[end - 1] in SEPARATORS):
         end -= 1
     if start < end:
         yield start, end

@@ -88,7 +88,13 @@ def cmd_golden(args) -> int:
             _error(path, f"no golden folder {folder} (write one by reading the document; see tests/golden/README.md)")
             status = 1
             continue
-        problems = golden.compare(golden.read(folder), golden.project(doc))
+        try:
+            expected = golden.read(folder)
+        except (OSError, ValueError) as exc:
+            _error(path, f"cannot read the golden files ({exc})")
+            status = 1
+            continue
+        problems = golden.compare(expected, golden.project(doc))
         for problem in problems:
             print(f"{path}: {problem}")
         print(f"{path}: {'agrees with' if not problems else f'{len(problems)} differences from'} {folder}")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.by_unit import by_unit
 from pipeline.model import SCHEMA_VERSION, Document, Field
 
 # Column order of each combined table; every row also carries doc_id first.
@@ -18,14 +19,21 @@ TABLE_COLUMNS = {
     "documents": ["doc_id", "source", "sha256", "format", "encoding", "issuer", "notice_title", "title",
                   "doc_number", "date", "year", "recipients", "cc"],
     "sections": ["path", "level", "number", "title", "start", "end"],
-    "annex_rows": ["seq", "measure", "measure_filled", "task", "units_raw", "start", "end"],
-    "targets": ["target_id", "source", "section_path", "annex_seq", "text", "indicator", "action", "value", "value_low", "value_high",
-                "unit", "value_base", "value_base_high", "base_unit", "comparator", "approximate", "kind", "hedged", "modality", "year", "deadline",
+    "annex_rows": ["seq", "measure", "measure_filled", "task", "units_raw", "support_units_raw", "link_section",
+                   "link_score", "start", "end"],
+    "targets": ["target_id", "source", "section_path", "annex_seq", "text", "indicator", "action", "value", "value_low",
+                "value_high", "unit", "value_base", "value_base_high", "base_unit", "comparator", "approximate", "kind",
+                "hedged", "modality", "year", "deadline",
                 "start", "end", "indicator_start", "indicator_end"],
-    "responsibilities": ["scope", "section_path", "annex_seq", "unit", "role", "position", "raw", "open_list",
-                         "start", "end"],
-    "findings": ["code", "message", "where", "start", "end"],
+    "responsibilities": ["scope", "section_path", "annex_seq", "unit", "unit_full", "generic", "role", "role_rule",
+                         "position", "raw", "open_list", "start", "end"],
+    "findings": ["code", "message", "where", "start", "end", "related_where", "related_start", "related_end"],
+    "by_unit": ["unit", "unit_full", "generic", "role", "scope", "section_path", "annex_seq", "task", "targets",
+                "target_ids", "raw", "start", "end"],
 }
+ANNEX_ROW_FIELDS = ("seq", "measure", "measure_filled", "task", "units_raw", "start", "end", "task_start", "task_end",
+                    "units_start", "units_end", "measure_start", "measure_end", "support_units_raw",
+                    "support_units_start", "support_units_end", "link_section", "link_score")
 
 
 def number(value: Decimal) -> int | float:
@@ -77,11 +85,7 @@ def to_dict(doc: Document) -> dict:
             {k: getattr(s, k) for k in ("path", "level", "number", "title", "start", "end", "title_start", "title_end")}
             for s in doc.sections
         ],
-        "annex_rows": [
-            {k: getattr(r, k) for k in ("seq", "measure", "measure_filled", "task", "units_raw", "start", "end",
-                                        "task_start", "task_end", "units_start", "units_end")}
-            for r in doc.annex_rows
-        ],
+        "annex_rows": [{k: getattr(r, k) for k in ANNEX_ROW_FIELDS} for r in doc.annex_rows],
         "targets": [
             {k: (number(v) if isinstance(v := getattr(t, k), Decimal) else v)
              for k in TABLE_COLUMNS["targets"]}
@@ -91,6 +95,7 @@ def to_dict(doc: Document) -> dict:
             {k: getattr(r, k) for k in TABLE_COLUMNS["responsibilities"]} for r in doc.responsibilities
         ],
         "findings": [{k: getattr(f, k) for k in TABLE_COLUMNS["findings"]} for f in doc.findings],
+        "by_unit": by_unit(doc),
     }
 
 
@@ -144,11 +149,23 @@ def frames(datasets: list[dict]) -> dict[str, pd.DataFrame]:
         rows["documents"].append(row)
         for name in ("sections", "annex_rows", "targets", "responsibilities", "findings"):
             rows[name] += [{"doc_id": doc_id, **{k: r.get(k) for k in TABLE_COLUMNS[name]}} for r in data[name]]
+        rows["by_unit"] += _by_unit_rows(doc_id, data.get("by_unit", []))
     result = {}
     for name, columns in TABLE_COLUMNS.items():
         full = columns if name == "documents" else ["doc_id", *columns]
         result[name] = pd.DataFrame(rows[name], columns=full, dtype=object)
     return result
+
+
+def _by_unit_rows(doc_id: str, units: list[dict]) -> list[dict]:
+    """The per-unit view flattened: one row per unit and task, its targets in one readable cell."""
+    return [
+        {"doc_id": doc_id, "unit": unit["unit"], "unit_full": unit["unit_full"], "generic": unit["generic"],
+         **{k: task[k] for k in ("role", "scope", "section_path", "annex_seq", "task", "raw", "start", "end")},
+         "targets": "；".join(t["text"] for t in task["targets"]),
+         "target_ids": " ".join(t["target_id"] for t in task["targets"])}
+        for unit in units for task in unit["tasks"]
+    ]
 
 
 def _csv_cell(value):

@@ -85,7 +85,11 @@ def evaluate(paths: list[str], golden_dir: Path) -> tuple[Score, list[tuple[str,
         folder = golden_dir / doc.doc_id
         if not folder.is_dir():
             raise PolicyParseError(path, f"no golden folder {folder}")
-        result = score(golden.read(folder)["targets"], golden.project(doc)["targets"])
+        try:
+            expected = golden.read_table(folder, "targets")
+        except (OSError, ValueError) as exc:
+            raise PolicyParseError(path, f"cannot read the golden targets ({exc})") from None
+        result = score(expected, golden.project(doc)["targets"])
         per_document.append((path, result))
         total.add(result)
     return total, per_document

@@ -24,7 +24,7 @@ def extract(text: str, seg: Segmented) -> tuple[tuple[Target, ...], tuple[Findin
             targets.append(_target(text, mention, "annex", None, row.seq))
     records = tuple(Target(target_id=f"T{i:04d}", **fields) for i, fields in enumerate(targets, 1))
     findings = tuple(
-        Finding("unknown_unit", f"unit {t.unit!r} of {t.text!r} is not in rules/units.tsv; kept as written",
+        Finding("unknown_measure_unit", f"unit {t.unit!r} of {t.text!r} is not in rules/units.tsv; kept as written",
                 t.section_path or f"annex row {t.annex_seq}", t.start, t.end)
         for t in records if t.base_unit not in KNOWN_BASE_UNITS
     )

@@ -14,12 +14,14 @@ from pipeline.model import Document
 HEADER_FIELDS = ["issuer", "notice_title", "title", "doc_number", "date", "year", "recipients", "cc"]
 TABLES = {
     "sections": (["path", "level", "number", "title"], ["path"]),
-    "annex_rows": (["seq", "measure", "measure_filled", "task", "units_raw"], ["seq"]),
-    "responsibilities": (["scope", "where", "position", "unit", "role", "raw", "open_list"],
+    "annex_rows": (["seq", "measure", "measure_filled", "task", "units_raw", "support_units_raw", "link_section"],
+                   ["seq"]),
+    "responsibilities": (["scope", "where", "position", "unit", "role", "raw", "open_list", "unit_full", "generic"],
                          ["scope", "where", "position"]),
     "targets": (["source", "where", "text", "indicator", "action", "value", "value_high", "unit", "value_base",
                  "base_unit", "comparator", "approximate", "kind", "hedged", "modality", "year", "deadline"],
                 ["source", "where", "text", "value", "unit"]),
+    "findings": (["code", "where", "text", "related_where"], ["code", "where", "text"]),
 }
 
 
@@ -34,7 +36,7 @@ def _cell(value) -> str:
 
 
 def project(doc: Document) -> dict:
-    """The golden view of a document: header fields and the four tables as lists of string rows."""
+    """The golden view of a document: header fields and the tables as lists of string rows."""
     h = doc.header
     header = {
         "issuer": h.issuer and h.issuer.value,
@@ -49,9 +51,11 @@ def project(doc: Document) -> dict:
     rows = {
         "sections": [dict(path=s.path, level=s.level, number=s.number, title=s.title) for s in doc.sections],
         "annex_rows": [dict(seq=r.seq, measure=r.measure, measure_filled=r.measure_filled, task=r.task,
-                            units_raw=r.units_raw) for r in doc.annex_rows],
+                            units_raw=r.units_raw, support_units_raw=r.support_units_raw, link_section=r.link_section)
+                       for r in doc.annex_rows],
         "responsibilities": [dict(scope=r.scope, where=r.section_path if r.scope == "section" else r.annex_seq,
-                                  position=r.position, unit=r.unit, role=r.role, raw=r.raw, open_list=r.open_list)
+                                  position=r.position, unit=r.unit, role=r.role, raw=r.raw, open_list=r.open_list,
+                                  unit_full=r.unit_full, generic=r.generic)
                              for r in doc.responsibilities],
         "targets": [dict(source=t.source, where=t.section_path if t.source == "body" else t.annex_seq, text=t.text,
                          indicator=t.indicator, action=t.action, value=t.value, value_high=t.value_high,
@@ -59,6 +63,8 @@ def project(doc: Document) -> dict:
                          approximate=t.approximate, kind=t.kind,
                          hedged=t.hedged, modality=t.modality, year=t.year, deadline=t.deadline)
                     for t in doc.targets],
+        "findings": [dict(code=f.code, where=f.where, text=doc.text[f.start:f.end], related_where=f.related_where)
+                     for f in doc.findings],
     }
     tables = {name: [{k: _cell(r[k]) for k in TABLES[name][0]} for r in table] for name, table in rows.items()}
     return {"document": header, **tables}
@@ -67,13 +73,19 @@ def project(doc: Document) -> dict:
 def read(folder: Path) -> dict:
     """A golden folder as the same structure `project` returns."""
     result = {"document": json.loads((folder / "document.json").read_text(encoding="utf-8"))}
-    for name, (columns, _key) in TABLES.items():
-        with open(folder / f"{name}.csv", encoding="utf-8", newline="") as f:
-            reader = csv.DictReader(f)
-            if reader.fieldnames != columns:
-                raise ValueError(f"{folder / name}.csv: columns {reader.fieldnames}, expected {columns}")
-            result[name] = list(reader)
+    for name in TABLES:
+        result[name] = read_table(folder, name)
     return result
+
+
+def read_table(folder: Path, name: str) -> list[dict]:
+    """One golden table; its columns must be the ones the format names, in order."""
+    columns = TABLES[name][0]
+    with open(folder / f"{name}.csv", encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        if reader.fieldnames != columns:
+            raise ValueError(f"{folder / name}.csv: columns {reader.fieldnames}, expected {columns}")
+        return list(reader)
 
 
 def write(folder: Path, doc: Document) -> None:

@@ -76,6 +76,16 @@ class AnnexRow:
     task_end: int
     units_start: int
     units_end: int
+    # Where the 主要举措 cell stands (None when the table has no such column).
+    measure_start: int | None = None
+    measure_end: int | None = None
+    # A separate 配合单位 column, when the table has one ("" and None otherwise).
+    support_units_raw: str = ""
+    support_units_start: int | None = None
+    support_units_end: int | None = None
+    # The body section this row restates (pipeline/link.py), and how well it matches (0–1).
+    link_section: str | None = None
+    link_score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +129,9 @@ class Responsibility:
     open_list: bool
     start: int
     end: int
+    unit_full: str | None = None  # the full name, qualified by the issuer's jurisdiction; None when unknown
+    generic: bool = False  # a class of bodies (有关执法部门, 各乡镇（街道）), not one named unit
+    role_rule: str | None = None  # what decided the role: lead_mark, label, legend_first, single, unmarked
 
 
 @dataclass(frozen=True)
@@ -128,6 +141,10 @@ class Finding:
     where: str
     start: int
     end: int
+    # The other side of a disagreement (the body measure an annex row contradicts), when there is one.
+    related_where: str | None = None
+    related_start: int | None = None
+    related_end: int | None = None
 
 
 @dataclass(frozen=True)

@@ -1,47 +1,129 @@
-"""Resolve: responsibility notes and annex 责任单位 cells into units with roles.
+"""Resolve: responsibility notes and annex 责任单位 cells into units with roles and full names.
 
-Roles: a starred unit leads and the others in its list support; a list of one unit is
-led by that unit; several units and no star leave every role "unspecified", and the
-parser says so in a finding rather than guessing."""
+Roles, in this order: a list labelled 牵头单位 leads and one labelled 配合单位 supports (a
+responsible list, 责任单位, leads beside a 配合单位 list and supports beside a 牵头单位 list); a
+unit with a lead mark (*) leads and the others in its list support; under a legend "排在第一位
+的为牵头单位" the first unit leads; a list of one unit is led by that unit. Several units and no
+mark leave every role "unspecified", and the parser says so in a finding rather than guessing.
+A unit name the alias table does not know is kept as written and reported."""
 from __future__ import annotations
 
-from extractors.responsibility import UnitMention, find_notes, read_units
+from dataclasses import dataclass
+
+from extractors.responsibility import Legend, UnitList, find_legends, find_notes, label_role, read_lists
+from extractors.unit_names import full_name, is_generic, jurisdiction_of
 from pipeline.extract import innermost_section
 from pipeline.model import Finding, Responsibility
 from pipeline.segment import Segmented
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where a set of lists stands: a body note or an annex row."""
+
+    scope: str
+    section_path: str | None
+    annex_seq: str | None
+    where: str
+    start: int
+    end: int
+
+
 def resolve(text: str, seg: Segmented) -> tuple[tuple[Responsibility, ...], tuple[Finding, ...]]:
+    jurisdiction = jurisdiction_of(seg.header.issuer.value if seg.header.issuer else None)
+    legends = find_legends(text)
     responsibilities: list[Responsibility] = []
     findings: list[Finding] = []
     for note in find_notes(text, seg.body_start, seg.body_end):
         section = innermost_section(seg.sections, note.start)
         path = section.path if section else None
-        units, _legends = read_units(text, note.units_start, note.units_end)
-        where = path or "preamble"
-        responsibilities += _roles(units, "section", path, None, where, note.start, note.end, findings)
+        place = _Place("section", path, None, path or "preamble", note.start, note.end)
+        lists = read_lists(text, note.units_start, note.units_end)
+        convention = _convention(legends, note.end, seg.body_end)
+        responsibilities += _roles(lists, place, convention, jurisdiction, findings)
+    header = {field: text[start:end] for field, start, end in seg.annex_header}
+    units_role = label_role(header.get("units", ""))
+    support_role = label_role(header.get("support_units", "")) or "support"
     for row in seg.annex_rows:
-        units, _legends = read_units(text, row.units_start, row.units_end)
-        where = f"annex row {row.seq}"
-        responsibilities += _roles(units, "annex_row", None, row.seq, where, row.units_start, row.units_end, findings)
+        lists = read_lists(text, row.units_start, row.units_end, units_role)
+        if row.support_units_start is not None:
+            lists += read_lists(text, row.support_units_start, row.support_units_end, support_role)
+        place = _Place("annex_row", None, row.seq, f"annex row {row.seq}", row.units_start,
+                       row.support_units_end if row.support_units_end is not None else row.units_end)
+        convention = _convention(legends, row.end, seg.body_end)
+        responsibilities += _roles(lists, place, convention, jurisdiction, findings)
+    findings += _unknown_units(responsibilities)
     return tuple(responsibilities), tuple(findings)
 
 
-def _roles(units: list[UnitMention], scope: str, section_path: str | None, annex_seq: str | None,
-           where: str, start: int, end: int, findings: list[Finding]) -> list[Responsibility]:
+def _convention(legends: list[Legend], position: int, body_end: int) -> str:
+    """How lead marks read in a list that ends at `position`: by the last legend before that
+    (one inside the list included; "下同" carries it on); in the annex, a legend anywhere in the
+    annex (its header, a note under the table) holds for every row."""
+    if position > body_end:
+        in_annex = [lg for lg in legends if lg.start >= body_end]
+        if in_annex:
+            return in_annex[-1].convention
+    before = [lg for lg in legends if lg.start < min(position, body_end)]
+    return before[-1].convention if before else "star"
+
+
+def _roles(lists: list[UnitList], place: _Place, convention: str, jurisdiction: str | None,
+           findings: list[Finding]) -> list[Responsibility]:
+    units = [u for lst in lists for u in lst.units]
     if not units:
-        findings.append(Finding("no_units", "a responsibility note names no unit", where, start, end))
+        findings.append(Finding("no_units", f"{place.where}: the responsibility note or cell names no unit",
+                                place.where, place.start, place.end))
         return []
-    starred = any(u.starred for u in units)
-    open_list = any(u.open_list for u in units)
-    if len(units) > 1 and not starred:
-        findings.append(Finding("no_lead_marked", f"{len(units)} units and none marked as lead (*)", where, start, end))
-    records = []
-    for position, u in enumerate(units, 1):
-        if starred:
-            role = "lead" if u.starred else "support"
-        else:
-            role = "lead" if len(units) == 1 else "unspecified"
-        records.append(Responsibility(scope, section_path, annex_seq, u.unit, role, position, u.raw, open_list,
-                                      u.start, u.end))
-    return records
+    roles = {lst.label_role for lst in lists}
+    assigned = []  # (list, mention, role, rule)
+    for lst in lists:
+        for i, u in enumerate(lst.units):
+            assigned.append((lst, u, *_role(lst, i, roles, convention)))
+    if any(role == "unspecified" for *_, role, _rule in assigned):
+        findings.append(Finding("no_lead_marked", f"{len(units)} units and none marked as lead: "
+                                + "、".join(u.unit for u in units), place.where, place.start, place.end))
+    elif not any(role == "lead" for *_, role, _rule in assigned):
+        findings.append(Finding("no_lead_unit", "no unit leads: " + "、".join(
+            f"{u.unit} ({role})" for _, u, role, _rule in assigned), place.where, place.start, place.end))
+    return [
+        Responsibility(place.scope, place.section_path, place.annex_seq, u.unit, role, position, u.raw, lst.open_list,
+                       u.start, u.end, unit_full=full_name(u.unit, jurisdiction), generic=is_generic(u.unit),
+                       role_rule=rule)
+        for position, (lst, u, role, rule) in enumerate(assigned, 1)
+    ]
+
+
+def _role(lst: UnitList, index: int, roles_in_note: set[str | None], convention: str) -> tuple[str, str]:
+    """The role of unit `index` of `lst`, and the rule that decided it."""
+    if lst.label_role in ("lead", "support"):
+        return lst.label_role, "label"
+    if any(u.lead_marked for u in lst.units):
+        return ("lead" if lst.units[index].lead_marked else "support"), "lead_mark"
+    if "lead" in roles_in_note:
+        return "support", "label"
+    if "support" in roles_in_note:
+        return "lead", "label"
+    if convention == "first" and len(lst.units) > 1:
+        return ("lead" if index == 0 else "support"), "legend_first"
+    if len(lst.units) == 1:
+        return "lead", "single"
+    return "unspecified", "unmarked"
+
+
+def _unknown_units(responsibilities: list[Responsibility]) -> list[Finding]:
+    """One finding per unit name the alias table does not know, at its first mention."""
+    mentions: dict[str, list[Responsibility]] = {}
+    for r in responsibilities:
+        if r.unit_full is None and not r.generic:
+            mentions.setdefault(r.unit, []).append(r)
+    return [
+        Finding("unknown_unit", f"{name}: not in rules/unit_aliases.tsv, kept as written without a full name "
+                f"({len(rs)} mention{'s' if len(rs) > 1 else ''})",
+                _where(rs[0]), rs[0].start, rs[0].end)
+        for name, rs in mentions.items()
+    ]
+
+
+def _where(r: Responsibility) -> str:
+    return f"annex row {r.annex_seq}" if r.scope == "annex_row" else (r.section_path or "preamble")

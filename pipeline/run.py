@@ -1,4 +1,4 @@
-"""The pipeline, in the order it runs: ingest → normalise → segment → extract → resolve.
+"""The pipeline, in the order it runs: ingest → normalise → segment → extract → resolve → link.
 Emit is separate (pipeline/emit.py): parsing never writes files."""
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import regex
 
 from pipeline.extract import extract
 from pipeline.ingest import DEFAULT_MAX_BYTES, ingest
+from pipeline.link import link
 from pipeline.model import Document
 from pipeline.normalise import normalise
 from pipeline.resolve import resolve
@@ -20,7 +21,10 @@ def parse(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     text = normalise(raw.text).text
     seg = segment(text, raw.tables)
     targets, target_findings = extract(text, seg)
-    responsibilities, findings = resolve(text, seg)
+    responsibilities, resolve_findings = resolve(text, seg)
+    annex_rows, link_findings = link(text, seg.sections, seg.annex_rows, targets, responsibilities)
+    findings = sorted(seg.findings + target_findings + resolve_findings + link_findings,
+                      key=lambda f: (f.start, f.end, f.code))
     return Document(
         doc_id=doc_id_for(path),
         source=raw.source,
@@ -31,10 +35,10 @@ def parse(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         header=seg.header,
         sections=seg.sections,
         annex_title=seg.annex_title,
-        annex_rows=seg.annex_rows,
+        annex_rows=annex_rows,
         targets=targets,
         responsibilities=responsibilities,
-        findings=seg.findings + target_findings + findings,
+        findings=tuple(findings),
     )
 
 

@@ -28,6 +28,7 @@ class Segmented:
     annex_title: Field | None
     annex_rows: tuple[AnnexRow, ...]
     findings: tuple[Finding, ...]
+    annex_header: tuple[tuple[str, int, int], ...] = ()  # (field, start, end) of each known header cell
 
 
 def segment(text: str, tables: tuple[TableBlock, ...] = ()) -> Segmented:
@@ -36,18 +37,19 @@ def segment(text: str, tables: tuple[TableBlock, ...] = ()) -> Segmented:
     findings: list[Finding] = []
     annex_title = None
     annex_rows: tuple[AnnexRow, ...] = ()
+    annex_header: tuple[tuple[str, int, int], ...] = ()
     if reading.annex_label:
         annex_title, table = _annex_table(text, reading.annex_label[1])
         if tables:
             table = tables[0]
-        annex_rows = _annex_rows(text, table, findings)
+        annex_header, annex_rows = _annex_rows(text, table, findings)
     if reading.title is None:
         findings.append(Finding("no_title", "no plan title found", "", 0, 0))
     if not sections:
         findings.append(Finding("no_sections", "no numbered headings (一、 / （一） / 1．) found in the body",
                                 "", reading.body_start, reading.body_end))
     return Segmented(_header(reading), reading.body_start, reading.body_end, tuple(marks), tuple(sections),
-                     annex_title, annex_rows, tuple(findings))
+                     annex_title, annex_rows, tuple(findings), annex_header)
 
 
 def _field(mention) -> Field | None:
@@ -128,10 +130,12 @@ def _annex_table(text: str, after: int) -> tuple[Field | None, TableBlock]:
     return title, TableBlock(tuple(rows))
 
 
-def _annex_rows(text: str, table: TableBlock, findings: list[Finding]) -> tuple[AnnexRow, ...]:
+def _annex_rows(text: str, table: TableBlock,
+                findings: list[Finding]) -> tuple[tuple[tuple[str, int, int], ...], tuple[AnnexRow, ...]]:
+    """The header cells of the known columns, and the rows."""
     if not table.rows:
         findings.append(Finding("annex_without_table", "the annex has no table", "annex", 0, 0))
-        return ()
+        return (), ()
     header = [text[s:e] for s, e in table.rows[0]]
     columns: dict[str, int] = {}
     for field, pattern in rules.load().annex_columns:
@@ -142,7 +146,8 @@ def _annex_rows(text: str, table: TableBlock, findings: list[Finding]) -> tuple[
     if missing:
         findings.append(Finding("annex_header_unknown", f"annex header {header} lacks columns {missing}", "annex",
                                 table.rows[0][0][0], table.rows[0][-1][1]))
-        return ()
+        return (), ()
+    annex_header = tuple((field, *table.rows[0][index]) for field, index in columns.items())
     rows = []
     measure_filled = ""
     for cells in table.rows[1:]:
@@ -156,8 +161,9 @@ def _annex_rows(text: str, table: TableBlock, findings: list[Finding]) -> tuple[
                 return (cells[-1][1], cells[-1][1])
             return cells[index]
 
-        seq, measure, task, units = (cell(f) for f in ("seq", "measure", "task", "units"))
+        seq, measure, task, units, support = (cell(f) for f in ("seq", "measure", "task", "units", "support_units"))
         measure_text = text[measure[0]:measure[1]]
+        has_measure, has_support = "measure" in columns, "support_units" in columns
         if measure_text:
             measure_filled = measure_text
         rows.append(AnnexRow(
@@ -172,5 +178,10 @@ def _annex_rows(text: str, table: TableBlock, findings: list[Finding]) -> tuple[
             task_end=task[1],
             units_start=units[0],
             units_end=units[1],
+            measure_start=measure[0] if has_measure else None,
+            measure_end=measure[1] if has_measure else None,
+            support_units_raw=text[support[0]:support[1]] if has_support else "",
+            support_units_start=support[0] if has_support else None,
+            support_units_end=support[1] if has_support else None,
         ))
-    return tuple(rows)
+    return annex_header, tuple(rows)

@@ -51,6 +51,24 @@ class NamePattern:
 
 
 @dataclass(frozen=True)
+class ExampleRule:
+    """A pattern that carries its own example (it must match) and counter-example (it must not)."""
+
+    kind: str
+    pattern: regex.Pattern
+    example: str
+    counter_example: str
+
+
+@dataclass(frozen=True)
+class UnitAlias:
+    """A unit name as notices write it and its full name; {L} and {J} as in unit_aliases.tsv."""
+
+    written: str
+    full_name: str
+
+
+@dataclass(frozen=True)
 class Rules:
     units: dict[str, Unit]
     magnitudes: dict[str, Decimal]
@@ -72,9 +90,14 @@ class Rules:
     headings: tuple[tuple[int, regex.Pattern], ...]
     annex_columns: tuple[tuple[str, regex.Pattern], ...]
     note_patterns: tuple[regex.Pattern, ...]
-    lead_star: regex.Pattern
-    lead_legend: regex.Pattern
+    lead_markers: tuple[ExampleRule, ...]
+    lead_mark: regex.Pattern
+    legends: tuple[tuple[str, regex.Pattern], ...]  # (convention, pattern): star or first
     open_list: regex.Pattern
+    role_labels: dict[str, str]
+    generic_units: tuple[ExampleRule, ...]
+    unit_aliases: tuple[UnitAlias, ...]
+    jurisdiction: tuple[ExampleRule, ...]  # counter_example holds the jurisdiction the example gives
     header: dict[str, regex.Pattern]
     names: tuple[NamePattern, ...]
     indicator_aliases: tuple[tuple[str, str], ...]
@@ -140,6 +163,9 @@ def _choice(name: str, lineno: int, text: str, allowed: set[str]) -> str:
 HEADER_FIELDS = ("notice_title", "plan_title_in_notice", "doc_number", "date_arabic", "date_chinese",
                  "recipients", "cc", "annex_label", "annex_reference", "publication_note")
 DEADLINE_KINDS = {"day", "month_end", "year_end", "half", "quarter", "period"}
+LEAD_MARKER_KINDS = ("lead_mark", "legend_star", "legend_first", "open_list")
+ROLE_LABEL_ROLES = {"lead", "support", "responsible"}
+ANNEX_FIELDS = {"seq", "measure", "task", "units", "support_units"}
 KINDS = {"level", "increment", "growth_rate", "share", "cumulative", "reduction"}
 COMPARATORS = {">=", "<=", "=", ">", "<"}
 
@@ -152,6 +178,41 @@ def _by_position(name: str, values: set[str], positions: tuple[str, ...]) -> dic
             raise RuleError(f"rules/{name}:{n}: position must be one of {list(positions)}")
         sides[position][word] = _choice(name, n, value, values)
     return sides
+
+
+def _group(pattern: regex.Pattern, group: str, name: str, lineno: int) -> regex.Pattern:
+    if group not in pattern.groupindex:
+        raise RuleError(f"rules/{name}:{lineno}: the pattern has no group `{group}`")
+    return pattern
+
+
+def _alternation(patterns: list[regex.Pattern]) -> regex.Pattern | None:
+    """Several rows of one kind as one pattern that matches where any of them does."""
+    return regex.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
+
+
+def _example_rules(name: str, kinds: set[str]) -> tuple[ExampleRule, ...]:
+    return tuple(ExampleRule(_choice(name, n, kind, kinds), _regex(name, n, p), example, counter)
+                 for n, (kind, p, example, counter) in read_table(name, 4))
+
+
+_PLACEHOLDER = regex.compile(r"\{[^{}]*\}")
+
+
+def _unit_aliases() -> tuple[UnitAlias, ...]:
+    name = "unit_aliases.tsv"
+    aliases = []
+    seen: dict[str, int] = {}
+    for n, (written, full_name) in read_table(name, 2):
+        for column, allowed in ((written, {"{L}"}), (full_name, {"{J}"})):
+            for placeholder in _PLACEHOLDER.findall(column):
+                if placeholder not in allowed:
+                    raise RuleError(f"rules/{name}:{n}: {placeholder} cannot stand in {column!r} (use {sorted(allowed)})")
+        if written in seen:
+            raise RuleError(f"rules/{name}:{n}: {written!r} is already listed on line {seen[written]}")
+        seen[written] = n
+        aliases.append(UnitAlias(written, full_name))
+    return tuple(aliases)
 
 
 @functools.cache
@@ -187,14 +248,24 @@ def load() -> Rules:
         for n, (level, pattern) in read_table("headings.tsv", 2)
     )
     annex_columns = tuple(
-        (_choice("annex_columns.tsv", n, field, {"seq", "measure", "task", "units"}), _regex("annex_columns.tsv", n, p))
+        (_choice("annex_columns.tsv", n, field, ANNEX_FIELDS), _regex("annex_columns.tsv", n, p))
         for n, (field, p) in read_table("annex_columns.tsv", 2)
     )
-    note_patterns = tuple(_regex("notes.tsv", n, p) for n, (_kind, p) in read_table("notes.tsv", 2))
-    markers = {kind: _regex("lead_markers.tsv", n, p) for n, (kind, p) in read_table("lead_markers.tsv", 2)}
-    for kind in ("star", "legend", "open_list"):
-        if kind not in markers:
+    note_patterns = tuple(_group(_regex("notes.tsv", n, p), "units", "notes.tsv", n)
+                          for n, (_kind, p) in read_table("notes.tsv", 2))
+    lead_markers = _example_rules("lead_markers.tsv", set(LEAD_MARKER_KINDS))
+    markers = {kind: _alternation([r.pattern for r in lead_markers if r.kind == kind]) for kind in LEAD_MARKER_KINDS}
+    for kind, pattern in markers.items():
+        if pattern is None:
             raise RuleError(f"rules/lead_markers.tsv: missing the {kind} rule")
+    role_labels = {
+        label: _choice("role_labels.tsv", n, role, ROLE_LABEL_ROLES) for n, (label, role) in read_table("role_labels.tsv", 2)
+    }
+    jurisdiction = tuple(
+        ExampleRule("jurisdiction", _group(_regex("jurisdiction.tsv", n, p), "jurisdiction", "jurisdiction.tsv", n),
+                    example, expected)
+        for n, (p, example, expected) in read_table("jurisdiction.tsv", 3)
+    )
     header = {field: _regex("header.tsv", n, p) for n, (field, p) in read_table("header.tsv", 2)}
     for field in HEADER_FIELDS:
         if field not in header:
@@ -220,9 +291,15 @@ def load() -> Rules:
         headings=headings,
         annex_columns=annex_columns,
         note_patterns=note_patterns,
-        lead_star=markers["star"],
-        lead_legend=markers["legend"],
+        lead_markers=lead_markers,
+        lead_mark=markers["lead_mark"],
+        legends=(("star", markers["legend_star"]), ("first", markers["legend_first"])),
         open_list=markers["open_list"],
+        role_labels=role_labels,
+        generic_units=tuple(ExampleRule("generic", _regex("generic_units.tsv", n, p), example, counter)
+                            for n, (p, example, counter) in read_table("generic_units.tsv", 3)),
+        unit_aliases=_unit_aliases(),
+        jurisdiction=jurisdiction,
         header=header,
         names=read_names("names.jsonl"),
         indicator_aliases=tuple((short, full) for _n, (short, full) in read_table("indicator_aliases.tsv", 2)),

@@ -5,7 +5,7 @@ from conftest import FIXTURES, SEED
 from pipeline import parse, to_dict
 
 
-@pytest.fixture(scope="module", params=[SEED, FIXTURES / "qingtian-2024-digital-economy.txt"], ids=lambda p: p.stem)
+@pytest.fixture(scope="module", params=[SEED, *sorted(FIXTURES.glob("*.txt"))], ids=lambda p: p.stem)
 def doc(request):
     return parse(request.param)
 
@@ -38,9 +38,15 @@ def test_sections_rows_responsibilities_and_header_are_spans(doc):
         assert doc.text[r.units_start:r.units_end] == r.units_raw
     for r in doc.responsibilities:
         assert doc.text[r.start:r.end] == r.raw
+    for r in doc.annex_rows:
+        if r.measure_start is not None:
+            assert doc.text[r.measure_start:r.measure_end] == r.measure
+        if r.support_units_start is not None:
+            assert doc.text[r.support_units_start:r.support_units_end] == r.support_units_raw
     h = doc.header
     for field in [h.issuer, h.notice_title, h.title, *h.recipients, *h.cc]:
-        assert doc.text[field.start:field.end] == field.value
+        if field is not None:
+            assert doc.text[field.start:field.end] == field.value
 
 
 def test_the_dataset_record_keeps_the_offsets(doc):
@@ -61,3 +67,20 @@ def test_the_spacy_view_carries_targets_indicators_and_units_as_spans(doc):
         (t.start, t.end, t.kind) for t in doc.targets]
     assert [s.text for s in sdoc.spans["indicators"]] == [t.indicator for t in doc.targets if t.indicator]
     assert [s.label_ for s in sdoc.spans["units"]] == [r.role for r in doc.responsibilities]
+
+
+def test_findings_point_at_text_on_both_sides(doc):
+    for f in doc.findings:
+        assert 0 <= f.start <= f.end <= len(doc.text)
+        if f.related_where is not None:
+            assert 0 <= f.related_start <= f.related_end <= len(doc.text)
+    for f in doc.findings:
+        if f.code in ("lead_differs", "unit_only_in_annex", "target_differs", "target_only_in_annex"):
+            row = next(r for r in doc.annex_rows if f"annex row {r.seq}" == f.where)
+            assert row.start <= f.start and f.end <= row.end
+
+
+def test_the_per_unit_view_points_at_each_mention(doc):
+    for unit in to_dict(doc)["by_unit"]:
+        for task in unit["tasks"]:
+            assert doc.text[task["start"]:task["end"]] == task["raw"]

@@ -6,6 +6,7 @@ import pytest
 
 import rules
 from extractors.targets import find_targets
+from extractors.unit_names import jurisdiction_of
 
 NON_TARGET_RULES = rules.load().non_targets
 
@@ -23,12 +24,26 @@ def test_non_target_rule_fires_on_its_example_and_spares_its_counter_example(rul
     assert any(q.startswith(rule.kept) for q in quantities(rule.counter_example))
 
 
+@pytest.mark.parametrize("rule", rules.load().lead_markers + rules.load().generic_units,
+                         ids=lambda r: f"{r.kind}:{r.example}")
+def test_lead_marker_and_generic_unit_rules_fire_on_their_example_only(rule):
+    assert rule.pattern.search(rule.example), f"{rule.kind} misses its example {rule.example!r}"
+    assert not rule.pattern.search(rule.counter_example), f"{rule.kind} fires on {rule.counter_example!r}"
+
+
+@pytest.mark.parametrize("rule", rules.load().jurisdiction, ids=lambda r: r.example)
+def test_jurisdiction_rule_reads_its_example(rule):
+    assert rule.pattern.search(rule.example).group("jurisdiction") == rule.counter_example
+    assert jurisdiction_of(rule.example) == rule.counter_example
+
+
 def test_every_rule_table_loads_and_is_not_empty():
     loaded = rules.load()
     assert loaded.units["亿元" if "亿元" in loaded.units else "元"].base_unit == "元"
     assert loaded.magnitudes["亿"] == 100000000
     assert loaded.comparators_after["以上"] == ">=" and loaded.hedges["确保"] is False
     assert loaded.actions["新增"] == "increment" and loaded.kind_suffix["占比"] == "share"
+    assert loaded.role_labels["配合单位"] == "support" and loaded.unit_aliases
 
 
 @pytest.fixture
@@ -84,3 +99,23 @@ def test_a_bad_name_pattern_names_the_rule(rules_copy):
             nlp.language()
     finally:
         nlp.language.cache_clear()
+
+
+def test_a_unit_alias_with_a_stray_placeholder_or_listed_twice_is_refused(rules_copy):
+    aliases = rules_copy / "unit_aliases.tsv"
+    original = aliases.read_text(encoding="utf-8")
+    aliases.write_text(original + "{X}经信局\t{J}经济和信息化局\n", encoding="utf-8")
+    lineno = len(original.splitlines()) + 1
+    with pytest.raises(rules.RuleError, match=rf"rules/unit_aliases.tsv:{lineno}: \{{X\}} cannot stand"):
+        rules.load()
+    rules.load.cache_clear()
+    aliases.write_text(original + "{L}经信局\t{J}经信局\n", encoding="utf-8")
+    with pytest.raises(rules.RuleError, match=rf"rules/unit_aliases.tsv:{lineno}: '{{L}}经信局' is already listed"):
+        rules.load()
+
+
+def test_a_note_pattern_without_its_units_group_is_refused(rules_copy):
+    with open(rules_copy / "notes.tsv", "a", encoding="utf-8") as f:
+        f.write("bracketed\t（分工：[^）]*）\n")
+    with pytest.raises(rules.RuleError, match=r"rules/notes.tsv:\d+: the pattern has no group `units`"):
+        rules.load()

@@ -1,0 +1,246 @@
+"""Link: each annex row to the body measure it restates, and what the two disagree on.
+
+The annex 任务分工清单 restates the body's measures row by row. A row is linked to the body
+section (a heading with no sub-headings) that best contains it:
+
+    link_score = mean(text score, target score)   (the text score alone for a row with no targets)
+    text score   = the share of the row's character bigrams found in the section
+    target score = the share of the row's targets whose value (value_base, base_unit) the section has
+
+A row whose best score is under MIN_LINK_SCORE is left unlinked and reported. Between a linked
+row and its section, the findings say where they disagree: a renamed measure, a target in one
+but not the other or read differently (a hedge, a comparator, a kind), a different lead unit,
+a unit named on one side only; and a body measure with no annex row at all."""
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+
+from extractors.similarity import bigrams, containment, differing_words, opening_title, title_similarity
+from pipeline.model import AnnexRow, Finding, Responsibility, Section, Target
+
+MIN_LINK_SCORE = 0.3
+# Two names at least this alike (title_similarity) are one name written two ways.
+RENAME_SIMILARITY = 0.6
+# What a target comparison looks at, with how a message names each difference.
+COMPARED = (("hedged", "hedge"), ("comparator", "comparator"), ("kind", "kind"))
+
+
+def link(text: str, sections: tuple[Section, ...], rows: tuple[AnnexRow, ...], targets: tuple[Target, ...],
+         responsibilities: tuple[Responsibility, ...]) -> tuple[tuple[AnnexRow, ...], tuple[Finding, ...]]:
+    if not rows or not sections:  # nothing to link (no_sections already says why)
+        return rows, ()
+    leaves = [s for s in sections if not any(o.path.startswith(s.path + "/") for o in sections)]
+    body_targets = {s.path: [t for t in targets if t.source == "body" and t.section_path == s.path] for s in leaves}
+    row_targets = {r.seq: [t for t in targets if t.source == "annex" and t.annex_seq == r.seq] for r in rows}
+    leaf_bigrams = {s.path: bigrams(text[s.start:s.end]) for s in leaves}
+    findings: list[Finding] = []
+    linked = []
+    for row in rows:
+        best = _best_section(row, leaves, leaf_bigrams, body_targets, row_targets[row.seq])
+        if best is None:
+            findings.append(Finding("annex_row_unlinked", "no body measure restates this row closely enough "
+                                    f"(best score under {MIN_LINK_SCORE})", f"annex row {row.seq}",
+                                    row.task_start, row.task_end))
+            linked.append(row)
+            continue
+        section, score = best
+        linked.append(dataclasses.replace(row, link_section=section.path, link_score=round(score, 3)))
+    units = _Units(responsibilities)
+    for section in leaves:
+        its_rows = [r for r in linked if r.link_section == section.path]
+        if not its_rows:
+            findings.append(Finding("measure_not_in_annex", f"{section.path} {section.title}: no annex row restates "
+                                    "this measure", section.path, section.title_start, section.title_end))
+            continue
+        for row in its_rows:
+            findings += _name_findings(text, row, section, sections)
+            findings += units.lead_findings(row, section)
+        findings += _target_findings(section, its_rows, body_targets[section.path], row_targets)
+        findings += units.coverage_findings(section, its_rows)
+    return tuple(linked), tuple(findings)
+
+
+def _best_section(row: AnnexRow, leaves: list[Section], leaf_bigrams: dict[str, set[str]],
+                  body_targets: dict[str, list[Target]], targets: list[Target]) -> tuple[Section, float] | None:
+    best = None
+    row_bigrams = bigrams(row.task)
+    for section in leaves:
+        score = containment(row_bigrams, leaf_bigrams[section.path])
+        if targets:
+            score = (score + _shared(targets, body_targets[section.path]) / len(targets)) / 2
+        if best is None or score > best[1]:
+            best = (section, score)
+    return best if best and best[1] >= MIN_LINK_SCORE else None
+
+
+def _value(t: Target) -> tuple:
+    return t.value_base, t.base_unit
+
+
+def _shared(targets: list[Target], others: list[Target]) -> int:
+    """How many of `targets` have their value among `others` (each of `others` counted once)."""
+    return sum((Counter(map(_value, targets)) & Counter(map(_value, others))).values())
+
+
+def _row_where(row: AnnexRow) -> str:
+    return f"annex row {row.seq}"
+
+
+def _rows_where(rows: list[AnnexRow]) -> str:
+    return ("annex row " if len(rows) == 1 else "annex rows ") + ", ".join(r.seq for r in rows)
+
+
+def _verb(rows: list[AnnexRow], one: str, several: str) -> str:
+    return one if len(rows) == 1 else several
+
+
+def _amount(t: Target) -> str:
+    return f"{t.value}{t.unit}"
+
+
+def _quote(a: str, b: str) -> str:
+    return "; ".join(f"{x or '(nothing)'} ≠ {y or '(nothing)'}" for x, y in differing_words(a, b))
+
+
+def _name_findings(text: str, row: AnnexRow, section: Section, sections: tuple[Section, ...]) -> list[Finding]:
+    """A measure the annex names otherwise than the body does: the 主要举措 cell against the
+    headings over the linked section, and a task cell that opens with the measure's title."""
+    findings = []
+    on_path = [s for s in sections if section.path == s.path or section.path.startswith(s.path + "/")]
+    if row.measure and row.measure_start is not None and all(s.title != row.measure for s in on_path):
+        alike = max(on_path, key=lambda s: title_similarity(row.measure, s.title))
+        elsewhere = next((s for s in sections if s.title == row.measure), None)
+        if title_similarity(row.measure, alike.title) >= RENAME_SIMILARITY:
+            findings.append(Finding(
+                "measure_renamed", f"annex row {row.seq} names the measure {row.measure}; the body heading "
+                f"{alike.path} reads {alike.title} ({_quote(row.measure, alike.title)})", _row_where(row),
+                row.measure_start, row.measure_end, alike.path, alike.title_start, alike.title_end))
+        elif elsewhere is not None:
+            findings.append(Finding(
+                "measure_mismatch", f"annex row {row.seq} is filed under {row.measure} ({elsewhere.path}), but "
+                f"restates {section.path} {section.title}", _row_where(row), row.measure_start, row.measure_end,
+                elsewhere.path, elsewhere.title_start, elsewhere.title_end))
+    opening = opening_title(text, row.task_start, row.task_end)
+    if opening:
+        title = text[opening[0]:opening[1]]
+        if title != section.title and title_similarity(title, section.title) >= RENAME_SIMILARITY:
+            findings.append(Finding(
+                "measure_renamed", f"annex row {row.seq} opens with the measure {title}; the body heading "
+                f"{section.path} reads {section.title} ({_quote(title, section.title)})", _row_where(row),
+                *opening, section.path, section.title_start, section.title_end))
+    return findings
+
+
+def _target_findings(section: Section, rows: list[AnnexRow], body: list[Target],
+                     row_targets: dict[str, list[Target]]) -> list[Finding]:
+    """Pair each annex target with an unused body target of the same value (the most alike in
+    words when several have it); report the unpaired on either side and the pairs read differently."""
+    findings = []
+    unused = list(body)
+    for row in rows:
+        for t in row_targets[row.seq]:
+            same_value = [b for b in unused if _value(b) == _value(t)]
+            if not same_value:
+                findings.append(Finding("target_only_in_annex", f"annex row {row.seq} sets {t.text}; the body "
+                                        f"measure {section.path} has no target of {_amount(t)}", _row_where(row),
+                                        t.start, t.end, section.path, section.start, section.end))
+                continue
+            pair = max(same_value, key=lambda b: title_similarity(t.text, b.text))
+            unused.remove(pair)
+            for field, name in COMPARED:
+                if getattr(t, field) != getattr(pair, field):
+                    findings.append(Finding(
+                        "target_differs", f"{name} differs: annex row {row.seq} {t.text} ({_describe(t, field)}); "
+                        f"body {section.path} {pair.text} ({_describe(pair, field)})", _row_where(row),
+                        t.start, t.end, section.path, pair.start, pair.end))
+    for b in unused:
+        findings.append(Finding("target_only_in_body", f"{section.path} sets {b.text}; {_rows_where(rows)} "
+                                f"{_verb(rows, 'has', 'have')} no target of {_amount(b)}", section.path,
+                                b.start, b.end, _rows_where(rows), rows[0].start, rows[-1].end))
+    return findings
+
+
+def _describe(t: Target, field: str) -> str:
+    if field == "hedged":
+        return f"hedged: {t.modality}" if t.hedged else "not hedged"
+    return f"{field} {getattr(t, field)}"
+
+
+class _Units:
+    """The units of the body notes and annex rows, compared by full name (as written when unknown)."""
+
+    def __init__(self, responsibilities: tuple[Responsibility, ...]):
+        self.in_section: dict[str, list[Responsibility]] = {}
+        self.in_row: dict[str, list[Responsibility]] = {}
+        for r in responsibilities:
+            if r.scope == "section" and r.section_path:
+                self.in_section.setdefault(r.section_path, []).append(r)
+            elif r.scope == "annex_row":
+                self.in_row.setdefault(r.annex_seq, []).append(r)
+
+    def body(self, section: Section) -> list[Responsibility]:
+        """The note of the section, or of the nearest heading above it that has one."""
+        path = section.path
+        while path:
+            if path in self.in_section:
+                return self.in_section[path]
+            path = path.rpartition("/")[0]
+        return []
+
+    def lead_findings(self, row: AnnexRow, section: Section) -> list[Finding]:
+        body, annex = self.body(section), self.in_row.get(row.seq, [])
+        annex_leads = [r for r in annex if r.role == "lead"]
+        body_leads = [r for r in body if r.role == "lead"]
+        if not annex_leads or not body_leads or any(r.role == "unspecified" for r in annex + body):
+            return []
+        annex_keys, body_keys = {_key(r) for r in annex_leads}, {_key(r) for r in body_leads}
+        if annex_keys == body_keys:
+            return []
+        notes = [_elsewhere(r, body, "in the body") for r in annex_leads if _key(r) not in body_keys]
+        notes += [_elsewhere(r, annex, "in the annex") for r in body_leads if _key(r) not in annex_keys]
+        note_start, note_end = _span(body)
+        return [Finding("lead_differs", f"annex row {row.seq} is led by {_names(annex_leads)}; the body measure "
+                        f"{section.path} is led by {_names(body_leads)} ({'; '.join(notes)})", _row_where(row),
+                        annex_leads[0].start, annex_leads[-1].end, body[0].section_path, note_start, note_end)]
+
+    def coverage_findings(self, section: Section, rows: list[AnnexRow]) -> list[Finding]:
+        body = self.body(section)
+        if not body:
+            return []
+        findings = []
+        body_keys = {_key(r) for r in body}
+        row_keys = set()
+        for row in rows:
+            for r in self.in_row.get(row.seq, []):
+                row_keys.add(_key(r))
+                if _key(r) not in body_keys:
+                    note_start, note_end = _span(body)
+                    findings.append(Finding("unit_only_in_annex", f"annex row {row.seq} names {r.unit}; the body "
+                                            f"note of {body[0].section_path} does not", _row_where(row), r.start,
+                                            r.end, body[0].section_path, note_start, note_end))
+        if body[0].section_path == section.path:  # a note over several measures is checked against each by leads only
+            for r in body:
+                if _key(r) not in row_keys:
+                    findings.append(Finding("unit_only_in_body", f"{section.path} names {r.unit}; {_rows_where(rows)} "
+                                            f"{_verb(rows, 'does', 'do')} not", section.path, r.start,
+                                            r.end, _rows_where(rows), rows[0].units_start, rows[-1].units_end))
+        return findings
+
+
+def _elsewhere(r: Responsibility, others: list[Responsibility], side: str) -> str:
+    """What a lead unit of one side is on the other: 市发改局 supports in the body."""
+    supports = any(_key(o) == _key(r) and o.role == "support" for o in others)
+    return f"{r.unit} {'supports' if supports else 'is not named'} {side}"
+
+
+def _key(r: Responsibility) -> str:
+    return r.unit_full or r.unit
+
+
+def _names(rs: list[Responsibility]) -> str:
+    return "、".join(r.unit for r in rs)
+
+
+def _span(rs: list[Responsibility]) -> tuple[int, int]:
+    return min(r.start for r in rs), max(r.end for r in rs)

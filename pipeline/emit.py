@@ -15,13 +15,13 @@ from pipeline.model import SCHEMA_VERSION, Document, Field
 
 # Column order of each combined table; every row also carries doc_id first.
 TABLE_COLUMNS = {
-    "documents": ["doc_id", "source", "sha256", "format", "encoding", "issuer", "notice_title", "title",
+    "documents": ["doc_id", "source", "sha256", "format", "encoding", "pages", "issuer", "notice_title", "title",
                   "doc_number", "date", "year", "recipients", "cc"],
     "sections": ["path", "level", "number", "title", "start", "end"],
     "annex_rows": ["seq", "measure", "measure_filled", "task", "units_raw", "start", "end"],
     "targets": ["target_id", "source", "section_path", "annex_seq", "text", "indicator", "action", "value", "unit",
                 "value_base", "base_unit", "comparator", "kind", "hedged", "modality", "year", "deadline",
-                "start", "end", "indicator_start", "indicator_end"],
+                "start", "end", "indicator_start", "indicator_end", "page"],
     "responsibilities": ["scope", "section_path", "annex_seq", "unit", "role", "position", "raw", "open_list",
                          "start", "end"],
     "findings": ["code", "message", "where", "start", "end"],
@@ -52,6 +52,7 @@ def to_dict(doc: Document) -> dict:
             "sha256": doc.sha256,
             "format": doc.format,
             "encoding": doc.encoding,
+            "pages": doc.pages,
             "issuer": _field(h.issuer),
             "notice_title": _field(h.notice_title),
             "title": _field(h.title),
@@ -83,8 +84,9 @@ def to_dict(doc: Document) -> dict:
             for r in doc.annex_rows
         ],
         "targets": [
-            {k: (number(getattr(t, k)) if k in ("value", "value_base") else getattr(t, k))
-             for k in TABLE_COLUMNS["targets"]}
+            {**{k: (number(getattr(t, k)) if k in ("value", "value_base") else getattr(t, k))
+                for k in TABLE_COLUMNS["targets"]},
+             "bbox": None if t.bbox is None else list(t.bbox)}
             for t in doc.targets
         ],
         "responsibilities": [

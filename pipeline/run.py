@@ -10,6 +10,7 @@ from pipeline.extract import extract
 from pipeline.ingest import DEFAULT_MAX_BYTES, ingest
 from pipeline.model import Document
 from pipeline.normalise import normalise
+from pipeline.provenance import place_targets
 from pipeline.resolve import resolve
 from pipeline.segment import segment
 
@@ -17,9 +18,10 @@ from pipeline.segment import segment
 def parse(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Parse one plan document into the document model. Raises PolicyParseError subclasses."""
     raw = ingest(path, max_bytes=max_bytes)
-    text = normalise(raw.text).text
+    normalised = normalise(raw.text)
+    text = normalised.text
     seg = segment(text, raw.tables)
-    targets = extract(text, seg)
+    targets = place_targets(extract(text, seg), raw.provenance, normalised)
     responsibilities, findings = resolve(text, seg)
     return Document(
         doc_id=doc_id_for(path),
@@ -35,6 +37,7 @@ def parse(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         targets=targets,
         responsibilities=responsibilities,
         findings=seg.findings + findings,
+        pages=raw.pages,
     )
 
 

@@ -9,7 +9,7 @@ of them is small: find the article container.
 The article is the first element named like a CMS article container (TRS_Editor, zoom, ...);
 failing that, the deepest element holding most of the page's Chinese text outside links, so
 navigation, link lists and the footer fall away. Inside it, block elements and <br> end lines,
-white space collapses as a browser shows it (a source line break between two Chinese characters
+white space collapses as a browser shows it (a source line break beside a Chinese character
 shows as nothing), and a cell covered by a rowspan or colspan is empty, as in a Word table."""
 from __future__ import annotations
 
@@ -150,12 +150,14 @@ def _flow(element):
 
 
 def _collapse(text: str) -> str:
-    """White space as a browser shows it: runs collapse to one space, and a run with a line
-    break between two Chinese characters shows as nothing (CSS segment-break rule)."""
+    """White space as a browser shows it: runs collapse to one space; a run holding a source
+    line break next to a Chinese character or full-width punctuation shows as nothing (CSS's
+    segment-break rule asks for a wide character on both sides; in these pages a line break after
+    "。" before "2023年" is markup layout, never a space the author typed)."""
 
     def space(m: re.Match) -> str:
         before, after = m.string[m.start() - 1:m.start()], m.string[m.end():m.end() + 1]
-        if "\n" in m.group() and _wide(before) and _wide(after):
+        if "\n" in m.group() and (_wide(before) or _wide(after)):
             return ""
         return " "
 

@@ -211,7 +211,7 @@ def _chinese(n: int, digits: str, units: tuple[str, ...], short_ten: bool = True
             zero = True
             continue
         if zero:
-            out.append(digits[0])
+            out.append("零")  # a counted number says 零 for a gap (一百零五); 〇 is for digits
             zero = False
         if not (short_ten and d == 1 and place == 1 and i == 0):
             out.append(digits[d])

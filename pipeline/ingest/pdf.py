@@ -271,20 +271,21 @@ def _write(pages: list[Page], count: int) -> Extracted:
                         key=lambda b: (b[0], b[1]))
         for index, (_top, _kind, block) in enumerate(blocks):
             if isinstance(block, Line):
-                frame = frames[block.page]
-                if previous is not None and _continues(previous, block, frame, frames[previous.page]):
+                if previous is not None and _continues(previous, block, frames[block.page], frames[previous.page]):
                     paragraph += _joint(previous, block)
-                else:
+                elif paragraph:
                     writer.paragraph(paragraph)
                     paragraph = []
                 paragraph.append(block.piece())
                 previous = block
-            else:
+                continue
+            if paragraph:
                 writer.paragraph(paragraph)
-                paragraph, previous = [], None
-                writer.table([[_cell(cell, frame) for cell, frame in zip(row, row_frames)]
-                              for row, row_frames in zip(block.rows, block.frames)], split_row=index == 0)
-    writer.paragraph(paragraph)
+            paragraph, previous = [], None
+            writer.table([[_cell(cell, frame) for cell, frame in zip(row, row_frames)]
+                          for row, row_frames in zip(block.rows, block.frames)], split_row=index == 0)
+    if paragraph:
+        writer.paragraph(paragraph)
     return writer.result(None, count)
 
 

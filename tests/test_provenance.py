@@ -1,13 +1,13 @@
 """Every extracted fact points back at the text it came from."""
 import pytest
 
-from conftest import FIXTURES, SEED
-from pipeline import parse, to_dict
+from conftest import QINGTIAN, RENDERINGS, SEED, parsed
+from pipeline import to_dict
 
 
-@pytest.fixture(scope="module", params=[SEED, FIXTURES / "qingtian-2024-digital-economy.txt"], ids=lambda p: p.stem)
+@pytest.fixture(scope="module", params=[SEED, QINGTIAN, *RENDERINGS], ids=lambda p: p.name)
 def doc(request):
-    return parse(request.param)
+    return parsed(request.param)
 
 
 def test_target_text_and_indicator_are_spans_of_the_document(doc):

@@ -155,8 +155,7 @@ def _failure(exc: Exception, where: str = "") -> str:
 
 
 def _read_page(name: str, page, number: int) -> Page:
-    page = page.dedupe_chars()
-    chars = [c for c in page.chars if c.get("upright", True)]
+    chars = _dedupe([c for c in page.chars if c.get("upright", True)])
     if len(chars) > MAX_CHARS_PER_PAGE:
         raise InputError(name, f"page {number} holds {len(chars):,} characters (the limit is {MAX_CHARS_PER_PAGE:,})")
     tables = [t for t in page.find_tables() if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2] if chars else []
@@ -171,16 +170,33 @@ def _read_page(name: str, page, number: int) -> Page:
                 (round(page.width), round(page.height)))
 
 
+def _dedupe(chars: list[dict]) -> list[dict]:
+    """Without the copies of a character drawn again within a point of itself (fake bold).
+    pdfplumber's dedupe_chars does this too, at several times the cost."""
+    seen: set[tuple[str, int, int]] = set()
+    kept = []
+    for c in chars:
+        x, y = round(c["x0"]), round(c["top"])
+        if any((c["text"], x + dx, y + dy) in seen for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
+            continue
+        seen.add((c["text"], x, y))
+        kept.append(c)
+    return kept
+
+
 def _lines(chars: list[dict], page: int) -> list[Line]:
     """Characters grouped into lines: a character whose vertical middle lies within the band of
     the line being built joins it."""
     bands: list[list[dict]] = []
+    top = bottom = 0.0
     for c in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
         middle = (c["top"] + c["bottom"]) / 2
-        if bands and min(x["top"] for x in bands[-1]) <= middle <= max(x["bottom"] for x in bands[-1]):
+        if bands and top <= middle <= bottom:
             bands[-1].append(c)
+            top, bottom = min(top, c["top"]), max(bottom, c["bottom"])
         else:
             bands.append([c])
+            top, bottom = c["top"], c["bottom"]
     lines = [_line(sorted(band, key=lambda c: c["x0"]), page) for band in bands]
     return [line for line in lines if line.text]
 

@@ -57,7 +57,7 @@ def read(name: str, data: bytes) -> Extracted:
             writer.paragraph(plain(_paragraph(block, numbering)))
         else:
             writer.table(_rows(block, numbering))
-    return writer.result("utf-8")
+    return writer.result(None)
 
 
 def check_package(name: str, data: bytes, kind: str) -> zipfile.ZipFile:

@@ -44,3 +44,9 @@ def test_a_page_without_a_known_article_container_gives_where_its_text_is(tmp_pa
 def test_a_page_that_declares_no_charset_is_decoded_like_a_text_file(tmp_path):
     raw = ingest(write(tmp_path, "<html><body><p>新增企业10家。</p><p>实施项目<br>30项。</p></body></html>", "gb18030"))
     assert (raw.encoding, raw.text) == ("gb18030", "新增企业10家。\n实施项目\n30项。\n")
+
+
+def test_the_named_container_that_holds_the_article_wins_over_a_font_size_switch_of_the_same_name(tmp_path):
+    page = ('<html><body><div>字号：<span class="zoom"><a href="#">大</a><a href="#">中</a><a href="#">小</a></span></div>'
+            '<div id="zoom"><div class="TRS_Editor"><p>新增企业10家。</p></div></div></body></html>')
+    assert ingest(write(tmp_path, page)).text == "新增企业10家。\n"

@@ -6,7 +6,8 @@ rowspan/colspan as they are, so the annex becomes a table block. Article extract
 readability) were not taken: they rewrite or drop tables and flatten the text, and what we need
 of them is small: find the article container.
 
-The article is the first element named like a CMS article container (TRS_Editor, zoom, ...);
+The article is the element named like a CMS article container (TRS_Editor, zoom, ...) that holds
+the most Chinese text;
 failing that, the deepest element holding most of the page's Chinese text outside links, so
 navigation, link lists and the footer fall away. Inside it, block elements and <br> end lines,
 white space collapses as a browser shows it (a source line break beside a Chinese character
@@ -81,10 +82,11 @@ def _cjk(text: str | None) -> int:
 
 
 def _article(root):
-    for el in root.iter():
-        names = (el.get("class") or "").lower().split() + [(el.get("id") or "").lower()] if _tag(el) else []
-        if ARTICLE_CONTAINERS.intersection(names) and _cjk(el.text_content()) > 0:
-            return el
+    named = [(_cjk(el.text_content()), i, el) for i, el in enumerate(root.iter())
+             if _tag(el) and ARTICLE_CONTAINERS.intersection((el.get("class") or "").lower().split()
+                                                            + [(el.get("id") or "").lower()])]
+    if named and max(named)[0] > 0:
+        return max(named, key=lambda n: (n[0], n[1]))[2]  # the fullest (and innermost); not a "zoom" link
     counts: dict = {}
 
     def count(el) -> int:

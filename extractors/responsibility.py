@@ -12,7 +12,8 @@ import regex
 
 import rules
 
-SEPARATORS = "、，,；;"
+# A table cell may list one unit a line (DOCX and PDF cells keep their line breaks).
+SEPARATORS = "、，,；;\n"
 _OPEN = "（(“‘"
 _CLOSE = "）)”’"
 

@@ -160,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("parse", help="parse documents into DIR/<doc_id>.json and combined CSV tables")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="plan documents (.txt)")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="plan documents (.txt, .docx, .pdf, .html, .doc, .wps)")
     p.add_argument("--out", default="output", metavar="DIR", help="output folder (default: output)")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                    help=f"refuse larger input files (default: {DEFAULT_MAX_BYTES})")

@@ -16,7 +16,7 @@ from pipeline.model import SCHEMA_VERSION, Document, Field
 
 # Column order of each combined table; every row also carries doc_id first.
 TABLE_COLUMNS = {
-    "documents": ["doc_id", "source", "sha256", "format", "encoding", "issuer", "notice_title", "title",
+    "documents": ["doc_id", "source", "sha256", "format", "encoding", "pages", "issuer", "notice_title", "title",
                   "doc_number", "date", "year", "recipients", "cc"],
     "sections": ["path", "level", "number", "title", "start", "end"],
     "annex_rows": ["seq", "measure", "measure_filled", "task", "units_raw", "support_units_raw", "link_section",
@@ -24,7 +24,7 @@ TABLE_COLUMNS = {
     "targets": ["target_id", "source", "section_path", "annex_seq", "text", "indicator", "action", "value", "value_low",
                 "value_high", "unit", "value_base", "value_base_high", "base_unit", "comparator", "approximate", "kind",
                 "hedged", "modality", "year", "deadline",
-                "start", "end", "indicator_start", "indicator_end"],
+                "start", "end", "indicator_start", "indicator_end", "page"],
     "responsibilities": ["scope", "section_path", "annex_seq", "unit", "unit_full", "generic", "role", "role_rule",
                          "position", "raw", "open_list", "start", "end"],
     "findings": ["code", "message", "where", "start", "end", "related_where", "related_start", "related_end"],
@@ -60,6 +60,7 @@ def to_dict(doc: Document) -> dict:
             "sha256": doc.sha256,
             "format": doc.format,
             "encoding": doc.encoding,
+            "pages": doc.pages,
             "issuer": _field(h.issuer),
             "notice_title": _field(h.notice_title),
             "title": _field(h.title),
@@ -87,8 +88,9 @@ def to_dict(doc: Document) -> dict:
         ],
         "annex_rows": [{k: getattr(r, k) for k in ANNEX_ROW_FIELDS} for r in doc.annex_rows],
         "targets": [
-            {k: (number(v) if isinstance(v := getattr(t, k), Decimal) else v)
-             for k in TABLE_COLUMNS["targets"]}
+            {**{k: (number(v) if isinstance(v := getattr(t, k), Decimal) else v)
+                for k in TABLE_COLUMNS["targets"]},
+             "bbox": None if t.bbox is None else list(t.bbox)}
             for t in doc.targets
         ],
         "responsibilities": [

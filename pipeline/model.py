@@ -19,15 +19,31 @@ class TableBlock:
 
 
 @dataclass(frozen=True)
+class PageSpan:
+    """Where a stretch of the text is printed: text[start:end] stands on one line of page `page`
+    (1-based), between `top` and `bottom`; `xs` holds the x of each character boundary
+    (end - start + 1 values). Units are PDF points from the page's top-left corner."""
+
+    start: int
+    end: int
+    page: int
+    top: float
+    bottom: float
+    xs: tuple[float, ...]
+
+
+@dataclass(frozen=True)
 class RawDocument:
     """What ingest hands on: decoded text plus what the file itself told us."""
 
     source: str
     format: str
-    encoding: str
+    encoding: str | None  # None where the format has no text encoding of its own (PDF)
     sha256: str
     text: str
     tables: tuple[TableBlock, ...] = ()
+    provenance: tuple[PageSpan, ...] = ()  # ascending, for formats with pages (PDF)
+    pages: int | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +131,8 @@ class Target:
     deadline: str | None
     start: int
     end: int
+    page: int | None = None  # where the target starts, for formats with pages
+    bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom on that page
 
 
 @dataclass(frozen=True)
@@ -152,7 +170,7 @@ class Document:
     doc_id: str
     source: str
     format: str
-    encoding: str
+    encoding: str | None
     sha256: str
     text: str
     header: Header
@@ -162,3 +180,4 @@ class Document:
     targets: tuple[Target, ...] = ()
     responsibilities: tuple[Responsibility, ...] = ()
     findings: tuple[Finding, ...] = field(default=())
+    pages: int | None = None

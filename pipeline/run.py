@@ -11,6 +11,7 @@ from pipeline.ingest import DEFAULT_MAX_BYTES, ingest
 from pipeline.link import link
 from pipeline.model import Document
 from pipeline.normalise import normalise
+from pipeline.provenance import place_targets
 from pipeline.resolve import resolve
 from pipeline.segment import segment
 
@@ -18,9 +19,11 @@ from pipeline.segment import segment
 def parse(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Parse one plan document into the document model. Raises PolicyParseError subclasses."""
     raw = ingest(path, max_bytes=max_bytes)
-    text = normalise(raw.text).text
+    normalised = normalise(raw.text)
+    text = normalised.text
     seg = segment(text, raw.tables)
     targets, target_findings = extract(text, seg)
+    targets = place_targets(targets, raw.provenance, normalised)
     responsibilities, resolve_findings = resolve(text, seg)
     annex_rows, link_findings = link(text, seg.sections, seg.annex_rows, targets, responsibilities)
     findings = sorted(seg.findings + target_findings + resolve_findings + link_findings,
@@ -39,6 +42,7 @@ def parse(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         targets=targets,
         responsibilities=responsibilities,
         findings=tuple(findings),
+        pages=raw.pages,
     )
 
 

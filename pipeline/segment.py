@@ -40,8 +40,8 @@ def segment(text: str, tables: tuple[TableBlock, ...] = ()) -> Segmented:
     annex_header: tuple[tuple[str, int, int], ...] = ()
     if reading.annex_label:
         annex_title, table = _annex_table(text, reading.annex_label[1])
-        if tables:
-            table = tables[0]
+        # A backend that saw real tables hands them over; the annex's is the first after the label.
+        table = next((t for t in tables if t.rows and t.rows[0][0][0] >= reading.annex_label[1]), table)
         annex_header, annex_rows = _annex_rows(text, table, findings)
     if reading.title is None:
         findings.append(Finding("no_title", "no plan title found", "", 0, 0))

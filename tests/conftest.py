@@ -1,3 +1,4 @@
+import functools
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,20 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "yueqing-2023-manufacturing-plan.txt"
 FIXTURES = ROOT / "tests" / "fixtures"
 GOLDEN = ROOT / "tests" / "golden"
+QINGTIAN = FIXTURES / "qingtian-2024-digital-economy.txt"
+# The DOCX, PDF and HTML renderings of each TXT document that has golden files
+# (tests/fixtures/make_fixtures.py made them).
+RENDERINGS = [FIXTURES / f"{path.stem}.{ext}" for path in (SEED, QINGTIAN) for ext in ("docx", "pdf", "html")]
+
+
+@functools.lru_cache(maxsize=None)
+def parsed(path: Path):
+    """One parse per file for the whole test session (documents are immutable)."""
+    from pipeline import parse
+
+    return parse(path)
 
 
 @pytest.fixture(scope="session")
 def seed_doc():
-    from pipeline import parse
-
-    return parse(SEED)
+    return parsed(SEED)

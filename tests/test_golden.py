@@ -1,23 +1,24 @@
-"""Each document in corpus/ and tests/fixtures/ against the golden files a person wrote by
-reading it (tests/golden/README.md). One test per document, so one failure hides no other."""
+"""Each document in corpus/ and tests/fixtures/, and its DOCX, PDF and HTML renderings, against
+the golden files a person wrote by reading it (tests/golden/README.md). One test per file, so
+one failure hides no other."""
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, GOLDEN, ROOT
-from pipeline import golden, parse
+from conftest import FIXTURES, GOLDEN, RENDERINGS, ROOT, parsed
+from pipeline import golden
 
-DOCUMENTS = sorted((ROOT / "corpus").glob("*.txt")) + sorted(FIXTURES.glob("*.txt"))
+DOCUMENTS = sorted((ROOT / "corpus").glob("*.txt")) + sorted(FIXTURES.glob("*.txt")) + RENDERINGS
 
 
-@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
 def test_document_matches_its_golden_files(path: Path):
     folder = GOLDEN / path.stem
     if not folder.is_dir():
         pytest.fail(f"no golden files for {path.name}: write them by reading the document "
                     f"(tests/golden/README.md), or start from `python run_pipeline.py golden --update {path}` "
                     f"and check every row")
-    problems = golden.compare(golden.read(folder), golden.project(parse(path)))
+    problems = golden.compare(golden.read(folder), golden.project(parsed(path)))
     assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems)
 
 

@@ -1,13 +1,13 @@
 """Every extracted fact points back at the text it came from."""
 import pytest
 
-from conftest import FIXTURES, SEED
-from pipeline import parse, to_dict
+from conftest import FIXTURES, RENDERINGS, SEED, parsed
+from pipeline import to_dict
 
 
-@pytest.fixture(scope="module", params=[SEED, *sorted(FIXTURES.glob("*.txt"))], ids=lambda p: p.stem)
+@pytest.fixture(scope="module", params=[SEED, *sorted(FIXTURES.glob("*.txt")), *RENDERINGS], ids=lambda p: p.name)
 def doc(request):
-    return parse(request.param)
+    return parsed(request.param)
 
 
 def test_target_text_and_indicator_are_spans_of_the_document(doc):

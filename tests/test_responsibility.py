@@ -187,3 +187,11 @@ def test_a_legend_in_the_annex_header_holds_for_every_row():
     responsibilities, _ = read(text)
     assert [(r.unit, r.role) for r in responsibilities if r.scope == "annex_row"] == [
         ("县经信局", "lead"), ("县发改局", "support")]
+
+
+def test_a_cell_with_one_unit_a_line_is_split():
+    from extractors.responsibility import read_lists
+
+    cell = "市发改局*\n市经信局"
+    [listed] = read_lists(cell, 0, len(cell))
+    assert [(u.unit, u.lead_marked) for u in listed.units] == [("市发改局", True), ("市经信局", False)]

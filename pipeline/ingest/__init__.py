@@ -1,6 +1,6 @@
 """Ingest: read a file into a RawDocument. Each backend returns the same intermediate
-(text plus any table blocks), so nothing after this stage knows which format a
-document came in. DOCX and PDF backends slot in as new entries of BACKENDS."""
+(text in the TXT layout, table blocks, page provenance: layout.Extracted), so nothing after
+this stage knows which format a document came in."""
 from __future__ import annotations
 
 import hashlib
@@ -8,15 +8,29 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.errors import InputError, UnsupportedFormat
-from pipeline.ingest import txt
+from pipeline.ingest import docx, html, legacy, pdf, txt
+from pipeline.ingest.layout import Extracted
 from pipeline.model import RawDocument
 
 # Files beyond this are refused before reading: a plan notice is tens of kilobytes.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
-BACKENDS: dict[str, Callable[[str, bytes], tuple[str, str]]] = {
-    ".txt": txt.decode,
-    ".text": txt.decode,
+
+
+def _text(name: str, data: bytes) -> Extracted:
+    return Extracted(*txt.decode(name, data))
+
+
+BACKENDS: dict[str, Callable[[str, bytes], Extracted]] = {
+    ".txt": _text,
+    ".text": _text,
+    ".docx": docx.read,
+    ".pdf": pdf.read,
+    ".html": html.read,
+    ".htm": html.read,
+    ".shtml": html.read,
+    ".doc": legacy.read,
+    ".wps": legacy.read,
 }
 
 
@@ -40,13 +54,16 @@ def ingest(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(name, f"cannot read ({exc.strerror or exc})") from None
-    text, encoding = backend(name, data)
-    if not text.strip():
+    extracted = backend(name, data)
+    if not extracted.text.strip():
         raise InputError(name, "no text (the file holds only white space)")
     return RawDocument(
         source=name,
         format=path.suffix.lower().lstrip("."),
-        encoding=encoding,
+        encoding=extracted.encoding,
         sha256=hashlib.sha256(data).hexdigest(),
-        text=text,
+        text=extracted.text,
+        tables=extracted.tables,
+        provenance=extracted.provenance,
+        pages=extracted.pages,
     )

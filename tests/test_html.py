@@ -1,0 +1,52 @@
+"""The HTML backend: the article of a government site's page (not its navigation, info bar or
+footer), its encoding, white space as a browser shows it, and tables with rowspan/colspan."""
+from conftest import FIXTURES, SEED, parsed
+from pipeline.ingest import ingest
+
+
+def write(tmp_path, html: str, encoding: str = "utf-8"):
+    path = tmp_path / "page.html"
+    path.write_bytes(html.encode(encoding))
+    return path
+
+
+def test_the_article_and_nothing_around_it():
+    doc = parsed(FIXTURES / f"{SEED.stem}.html")
+    assert doc.encoding == "gb18030", "declared gb2312, read as its superset as browsers do"
+    for chrome in ("当前位置", "首页", "索引号", "发布时间", "相关附件", "分享到", "主办单位", "网站标识码", "统计"):
+        assert chrome not in doc.text, chrome
+    assert doc.text.startswith("乐清市人民政府\n")
+
+
+NEWS_PAGE = """<html><head><meta charset="gbk"><title>政府信息公开</title></head><body>
+<div class="head"><a href="/">首页</a><a href="/a">机构概况</a><a href="/b">政策文件</a><a href="/c">政务公开</a></div>
+<div class="main"><div class="left"><ul><li><a href="/1">关于印发某某方案的通知</a></li>
+<li><a href="/2">关于做好某某工作的通知</a></li></ul></div>
+<div class="right"><h2>2024年某县工业发展实施方案</h2>
+<p>　　一、主要目标</p>
+<p>　　新增规上工业企业
+  10家，其中高新技术企业5家以上。</p>
+<table><tr><td>序号</td><td colspan="2">任务</td></tr>
+<tr><td rowspan="2">1</td><td>新建</td><td>基站300个</td></tr><tr><td>改建</td><td>基站50个</td></tr></table>
+</div></div>
+<div class="foot">版权所有：某县人民政府办公室　技术支持：某某科技</div></body></html>"""
+
+
+def test_a_page_without_a_known_article_container_gives_where_its_text_is(tmp_path):
+    raw = ingest(write(tmp_path, NEWS_PAGE, "gbk"))
+    assert raw.encoding == "gb18030"
+    assert raw.text.splitlines()[:3] == ["2024年某县工业发展实施方案", "一、主要目标", "新增规上工业企业10家，其中高新技术企业5家以上。"]
+    assert "首页" not in raw.text and "关于做好" not in raw.text and "版权所有" not in raw.text
+    rows = [[raw.text[s:e] for s, e in row] for row in raw.tables[0].rows]
+    assert rows == [["序号", "任务", ""], ["1", "新建", "基站300个"], ["", "改建", "基站50个"]]
+
+
+def test_a_page_that_declares_no_charset_is_decoded_like_a_text_file(tmp_path):
+    raw = ingest(write(tmp_path, "<html><body><p>新增企业10家。</p><p>实施项目<br>30项。</p></body></html>", "gb18030"))
+    assert (raw.encoding, raw.text) == ("gb18030", "新增企业10家。\n实施项目\n30项。\n")
+
+
+def test_the_named_container_that_holds_the_article_wins_over_a_font_size_switch_of_the_same_name(tmp_path):
+    page = ('<html><body><div>字号：<span class="zoom"><a href="#">大</a><a href="#">中</a><a href="#">小</a></span></div>'
+            '<div id="zoom"><div class="TRS_Editor"><p>新增企业10家。</p></div></div></body></html>')
+    assert ingest(write(tmp_path, page)).text == "新增企业10家。\n"

@@ -1,0 +1,123 @@
+"""The PDF backend: page furniture removed, each target placed on its page, and one clear
+reason for each PDF that cannot be read (encrypted, damaged, scanned, fonts without Unicode),
+with the work bounded."""
+import pdfplumber
+import pytest
+
+from conftest import FIXTURES, QINGTIAN, SEED, parsed
+from pipeline import InputError
+from pipeline.ingest import ingest
+from pipeline.ingest import pdf as pdf_backend
+from pipeline.provenance import locate
+
+SEED_PDF = FIXTURES / f"{SEED.stem}.pdf"
+QINGTIAN_PDF = FIXTURES / f"{QINGTIAN.stem}.pdf"
+
+
+def test_page_numbers_and_running_headers_are_not_in_the_text():
+    seed = parsed(SEED_PDF)
+    assert seed.pages == len(pdfplumber.open(SEED_PDF).pages) > 20
+    assert "— 2 —" not in seed.text and "— 1" not in seed.text
+    with pdfplumber.open(QINGTIAN_PDF) as pdf:
+        on_every_page = [p.extract_text().splitlines()[0] for p in pdf.pages]
+    assert set(on_every_page) == {"青政办发〔2024〕12号"}
+    assert parsed(QINGTIAN_PDF).text.count("青政办发〔2024〕12号") == 1, "only the 文号 under the issuer stays"
+
+
+def test_each_target_is_placed_on_the_page_and_in_the_box_where_it_is_printed():
+    doc = parsed(SEED_PDF)
+    spans = ingest(SEED_PDF).provenance  # the PDF text needs no normalising: offsets are the same
+    starts = [s.start for s in spans]
+    one_page = 0
+    with pdfplumber.open(SEED_PDF) as pdf:
+        for t in doc.targets:
+            x0, top, x1, bottom = t.bbox
+            assert x0 < x1 and top < bottom
+            printed = pdf.pages[t.page - 1].within_bbox((x0 - 1, top - 1, x1 + 1, bottom + 1)).extract_text()
+            printed = printed.replace(" ", "").replace("\n", "")
+            assert t.text[:3] in printed, (t.target_id, t.text, printed)
+            if locate(spans, starts, t.end - 1, t.end)[0] == t.page:  # else the box ends with the page
+                assert t.text[-3:] in printed, (t.target_id, t.text, printed)
+                one_page += 1
+    assert one_page > 0.9 * len(doc.targets)
+
+
+def test_a_pdf_with_only_a_permissions_password_is_read():
+    doc = parsed(FIXTURES / "qingtian-restricted.pdf")
+    assert [(t.text, t.value_base) for t in doc.targets] == [(t.text, t.value_base) for t in parsed(QINGTIAN_PDF).targets]
+
+
+def stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def one_page_pdf(content: bytes, resources: bytes, *objects: bytes) -> bytes:
+    """A PDF of one A4 page; `objects` are numbered from 5 on."""
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources " + resources
+              + b" /Contents 4 0 R >>", stream(content), *objects]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(bodies, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
+    return bytes(out)
+
+
+TO_UNICODE = b"""/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+/CMapName /Adobe-Identity-UCS def /CMapType 2 def
+1 begincodespacerange <0000> <FFFF> endcodespacerange
+4 beginbfchar <0001> <2F45> <0002> <6CD5> <0003> <0031> <0004> <5BB6> endbfchar
+endcmap CMapName currentdict /CMap defineresource pop end end"""
+
+
+def chinese_font_pdf(to_unicode: bool) -> bytes:
+    """Four characters in a CID font; with a ToUnicode map that, as some producers do, maps the
+    first to the Kangxi radical ⽅ (U+2F45) instead of 方; without one, nothing says what they are."""
+    font = (b"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [6 0 R]"
+            + (b" /ToUnicode 7 0 R" if to_unicode else b"") + b" >>")
+    cid_font = (b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 /CIDSystemInfo "
+                b"<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>")
+    return one_page_pdf(b"BT /F1 16 Tf 72 700 Td <0001000200030004> Tj ET", b"<< /Font << /F1 5 0 R >> >>",
+                        font, cid_font, stream(TO_UNICODE))
+
+
+def test_kangxi_radicals_are_read_as_the_characters_they_stand_for(tmp_path):
+    (tmp_path / "plan.pdf").write_bytes(chinese_font_pdf(to_unicode=True))
+    raw = ingest(tmp_path / "plan.pdf")
+    assert raw.text == "方法1家\n"
+    assert raw.provenance[0].page == 1 and len(raw.provenance[0].xs) == 5
+
+
+def refused(tmp_path, data: bytes) -> str:
+    (tmp_path / "plan.pdf").write_bytes(data)
+    with pytest.raises(InputError) as info:
+        ingest(tmp_path / "plan.pdf")
+    return info.value.reason
+
+
+def test_unreadable_pdfs_each_get_their_reason(tmp_path):
+    assert refused(tmp_path, (FIXTURES / "qingtian-locked.pdf").read_bytes()) == \
+        "encrypted PDF (a password is needed to open it)"
+    seed = SEED_PDF.read_bytes()
+    assert refused(tmp_path, seed[: len(seed) // 2]).startswith("damaged PDF (")
+    assert refused(tmp_path, b"%PDF-1.7\n" + bytes(range(256)) * 8).startswith("damaged PDF (")
+    assert refused(tmp_path, b"<html>not a pdf</html>") == "not a PDF file (no %PDF header)"
+    scan = one_page_pdf(b"q 500 0 0 700 48 70 cm /Im1 Do Q", b"<< /XObject << /Im1 5 0 R >> >>",
+                        stream(b"\x00\xff\xff\x00", b"/Type /XObject /Subtype /Image /Width 2 /Height 2 "
+                                                    b"/ColorSpace /DeviceGray /BitsPerComponent 8"))
+    assert refused(tmp_path, scan).startswith("image-only PDF (scanned pages without a text layer)")
+    assert "no Unicode mapping" in refused(tmp_path, chinese_font_pdf(to_unicode=False))
+
+
+def test_work_is_bounded_by_pages_and_time(tmp_path, monkeypatch):
+    data = QINGTIAN_PDF.read_bytes()
+    monkeypatch.setattr(pdf_backend, "MAX_PAGES", 2)
+    assert refused(tmp_path, data) == "too many pages (3; the limit is 2)"
+    monkeypatch.setattr(pdf_backend, "MAX_PAGES", 500)
+    monkeypatch.setattr(pdf_backend, "MAX_SECONDS", -1.0)
+    assert refused(tmp_path, data).startswith("gave up after")

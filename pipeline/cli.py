@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline import diff, emit, emit_diff, emit_report, evaluate, golden, report
+from pipeline import diff, emit, emit_diff, emit_report, emit_xlsx, evaluate, golden, report
 from rules import RuleError
 from pipeline.errors import PolicyParseError
 from pipeline.ingest import DEFAULT_MAX_BYTES
@@ -68,7 +68,7 @@ def cmd_parse(args) -> int:
         try:
             emit.write_tables(out)
             if args.xlsx:
-                _say(args, f"{len(seen)} documents -> {_xlsx().write_dataset_xlsx(out)}")
+                _say(args, f"tables of every dataset in {out} -> {emit_xlsx.write_dataset_xlsx(out)}")
         except OSError as exc:
             _error(str(out), f"cannot write the tables ({exc.strerror or exc})")
             return 1
@@ -78,12 +78,6 @@ def cmd_parse(args) -> int:
 def _say(args, line: str) -> None:
     if not args.quiet:
         print(line)
-
-
-def _xlsx():
-    from pipeline import emit_xlsx  # XlsxWriter is loaded only when a workbook is asked for
-
-    return emit_xlsx
 
 
 def _expand(inputs: list[str]) -> list[str]:
@@ -188,10 +182,11 @@ def cmd_diff(args) -> int:
         return 1
     result = diff.diff(old, new)
     paths = emit_diff.write_diff(Path(args.out), result)
+    record = result.to_dict()
     if args.xlsx:
-        paths.append(_xlsx().write_diff_xlsx(Path(args.out), result.to_dict()["changes"]))
+        paths.append(emit_xlsx.write_diff_xlsx(Path(args.out), record["changes"]))
     if args.html:
-        paths.append(emit_report.write_diff_html(Path(args.out), result.to_dict()))
+        paths.append(emit_report.write_diff_html(Path(args.out), record))
     if not args.quiet:
         summary = ", ".join(f"{n} {k}" for k, n in result.counts().items()) or "no changes"
         print(f"{args.old} -> {args.new}: {summary} -> {', '.join(str(p) for p in paths[2:])}")
@@ -200,7 +195,7 @@ def cmd_diff(args) -> int:
 
 def cmd_history(args) -> int:
     paths = _expand(args.inputs)
-    datasets = [d for d in (_dataset(p) for p in paths) if d is not None]
+    datasets = [d for d in (_dataset(p) for p in _log.progress(paths, "history")) if d is not None]
     failed = len(paths) - len(datasets)
     if datasets:
         columns, rows = diff.history(datasets)

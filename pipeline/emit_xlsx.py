@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.chart import display_width
 from pipeline.emit import atomic_write, frames, read_datasets
-from pipeline.emit_diff import DIFF_COLUMNS
+from pipeline.emit_diff import DIFF_COLUMNS, cell
 
 # Sheets in reading order: the documents, what they say, who does it, what the parser noticed.
 DATASET_SHEETS = ("documents", "sections", "annex_rows", "targets", "responsibilities", "by_unit", "findings")
@@ -35,13 +35,7 @@ def neutralise(text: str) -> str:
 
 def _shown(value) -> str:
     """A cell as Excel shows it, for the column width."""
-    if value is None or isinstance(value, str):
-        return value or ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return f"{value:,}" if isinstance(value, int) else str(value)
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else cell(value)
 
 
 def workbook(sheets: dict[str, tuple[list[str], list[list]]]) -> bytes:

@@ -14,8 +14,9 @@ from html import escape
 from pathlib import Path
 
 from pipeline.chart import stacked_bars
+from pipeline.emit_diff import cell
 
-CSS = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
+CSS = Path(__file__).with_name("report.css").read_text(encoding="utf-8")
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 # The target kinds of the dataset contract, in its order, with colour-blind-safe colours.
 KIND_COLOURS = {"level": "#0072B2", "increment": "#E69F00", "growth_rate": "#009E73", "share": "#CC79A7",
@@ -31,15 +32,10 @@ def e(value) -> str:
 
 
 def fmt_number(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.4f}".rstrip("0").rstrip(".")
-    return str(value)
+    """A value as a reader sees it: numbers with thousands separators, the rest as in a CSV cell."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return cell(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
 def page(title: str, body: str) -> str:
@@ -121,8 +117,8 @@ def _target_title(t: dict, leads: list[str]) -> str:
 
 def marked_text(data: dict, leads: dict[str, list[str]], anchors: set[int]) -> str:
     """The document text, escaped, with every target a highlighted link to its record (its
-    indicator underlined), headings in bold, unit names marked by role, the places findings point at underlined,
-    and an empty anchor `at-N` at every offset N the page links to."""
+    indicator underlined), headings in bold, unit names marked by role, the places findings
+    point at underlined, and an empty anchor `at-N` at every offset N the page links to."""
     text = data["document"]["text"]
     spans = [(s["start"], s["title_end"], "c", "h") for s in data["sections"]]  # (start, end, layer, key)
     for t in data["targets"]:
@@ -171,14 +167,16 @@ def marked_text(data: dict, leads: dict[str, list[str]], anchors: set[int]) -> s
 
 def _open_target(ids: tuple[str, ...], targets: dict, leads: dict, seen: set[str]) -> str:
     """The opening <a> of a highlighted run of text: it links to the innermost target there
-    and names every target it belongs to; the first run of a target carries its `hl-` id."""
+    and names every target it belongs to; the first run of a target carries its `hl-` id (a
+    second target starting at the same place, an empty anchor with its own)."""
     first = [i for i in ids if i not in seen]
     seen.update(ids)
     inner = targets[ids[-1]]
     anchor = f' id="hl-{e(first[0])}"' if first else ""
     title = "\n".join(_target_title(targets[i], leads[i]) for i in ids)
     return (f'<a class="t k-{e(inner["kind"])}"{anchor} href="#{e(inner["target_id"])}" '
-            f'data-t="{e(" ".join(ids))}" title="{e(title)}">')
+            f'data-t="{e(" ".join(ids))}" title="{e(title)}">'
+            + "".join(f'<span class="at" id="hl-{e(i)}"></span>' for i in first[1:]))
 
 
 # --- the document page ------------------------------------------------------------------------
@@ -226,7 +224,8 @@ def _annex_table(data: dict, section_start: dict) -> str:
     for r in data["annex_rows"]:
         filled = "" if r["measure"] else ' class="filled" title="filled down from the row above"'
         link = (_at(section_start.get(r["link_section"]), _path(r["link_section"])) + f' <span class="score">'
-                f'{fmt_number(r["link_score"])}</span>') if r["link_section"] else '<span class="none">unlinked</span>'
+                f'{fmt_number(r.get("link_score"))}</span>') if r.get("link_section") else \
+            '<span class="none">unlinked</span>'
         ids = " ".join(f'<a href="#{e(i)}">{e(i)}</a>' for i in by_row[r["seq"]])
         rows.append(f'<tr id="annex-{e(r["seq"])}"><td>{_at(r["start"], e(r["seq"]))}</td>'
                     f'<td{filled}>{e(r["measure_filled"])}</td><td class="src">{e(r["task"])}</td>'

@@ -22,7 +22,7 @@ def parsed(tmp_path_factory):
 
 def test_parse_xlsx_writes_one_workbook_for_the_run(parsed):
     out, result = parsed
-    assert f"2 documents -> {out / 'dataset.xlsx'}" in result.stdout
+    assert f"tables of every dataset in {out} -> {out / 'dataset.xlsx'}" in result.stdout
     book = load_workbook(out / "dataset.xlsx")
     assert book["documents"].max_row == 3
 

@@ -172,3 +172,21 @@ def test_the_diff_page_shows_every_change_old_beside_new(seed):
 
 def test_a_summary_carries_no_text(seed):
     assert "text" not in str(summary(seed).keys()) and summary(seed)["targets"] == len(seed["targets"])
+
+
+def test_overlapping_targets_each_keep_their_whole_highlight():
+    text = "力争规上工业产值突破2200亿元，增长10%。"
+
+    def target(target_id, start, end):
+        return {"target_id": target_id, "source": "body", "section_path": None, "annex_seq": None,
+                "text": text[start:end], "indicator": None, "action": None, "value_low": 1, "value_high": 1,
+                "unit": "元", "value_base": 1, "value_base_high": 1, "base_unit": "元", "comparator": ">=",
+                "kind": "level", "hedged": False, "modality": None, "deadline": None, "start": start, "end": end}
+
+    spans = {"T1": (0, 16), "T2": (0, 10), "T3": (12, 20)}
+    data = {"document": {"doc_id": "x", "text": text}, "sections": [], "annex_rows": [], "responsibilities": [],
+            "findings": [], "targets": [target(i, a, b) for i, (a, b) in spans.items()]}
+    page = Page(document_page(data))
+    assert {i: "".join(pieces) for i, pieces in page.highlights.items()} == {
+        i: text[a:b] for i, (a, b) in spans.items()}
+    assert {f"hl-{i}" for i in spans} <= set(page.ids) and "".join(page.doc_text) == text

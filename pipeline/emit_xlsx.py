@@ -6,8 +6,10 @@ A sheet has its header row frozen, a filter on every column and widths from its 
 (a Han character counts two). JSON numbers are numeric cells (value_base as a number Excel
 can sum, with thousands separators), booleans are Excel booleans, null is an empty cell,
 text is text. A text cell that a spreadsheet could take for a formula (starting with = + - @
-or a tab or carriage return) gets a leading apostrophe: the workbook is for opening, the JSON
-keeps the text as written."""
+or a tab or carriage return, with something after it) gets a leading apostrophe: the workbook
+is for opening, the JSON keeps the text as written. A lone = or - (the comparator `=`, a dash
+in an empty cell) runs nothing and stays as it is, marked as text (Excel's quote prefix) so
+that editing the cell does not turn it into a formula."""
 from __future__ import annotations
 
 import io
@@ -30,7 +32,7 @@ MIN_WIDTH, MAX_WIDTH = 6, 60
 
 def neutralise(text: str) -> str:
     """Text a spreadsheet shows but never evaluates: '=1+1 rather than =1+1."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if len(text) > 1 and text.startswith(FORMULA_STARTS) else text
 
 
 def _shown(value) -> str:
@@ -51,6 +53,7 @@ def workbook(sheets: dict[str, tuple[list[str], list[list]]]) -> bytes:
         "quantity": book.add_format({"num_format": "#,##0"}),
         "score": book.add_format({"num_format": "0.000"}),
         "percent": book.add_format({"num_format": "+0.0%;-0.0%;0.0%"}),
+        "text": book.add_format({"quote_prefix": True}),
     }
     for name, (header, rows) in sheets.items():
         sheet = book.add_worksheet(name)
@@ -78,7 +81,8 @@ def _write_cell(sheet, row: int, col: int, column: str, value, styles: dict) -> 
                  else styles["quantity"] if column in QUANTITY_COLUMNS and float(value).is_integer() else None)
         sheet.write_number(row, col, value, style)
     else:
-        sheet.write_string(row, col, neutralise(_shown(value)))
+        text = neutralise(_shown(value))
+        sheet.write_string(row, col, text, styles["text"] if text.startswith(FORMULA_STARTS) else None)
 
 
 def write_dataset_xlsx(out_dir: Path) -> Path:

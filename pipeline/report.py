@@ -93,6 +93,8 @@ def _unit_anchors(data: dict) -> dict[str, str]:
 
 
 def targets_chart(data: dict, leads: dict[str, list[str]]) -> str:
+    if not data["targets"]:
+        return '<p class="none">None.</p>'
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for t in data["targets"]:
         for unit in leads[t["target_id"]] or [NO_LEAD]:

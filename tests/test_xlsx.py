@@ -92,11 +92,13 @@ def test_cells_that_would_run_as_formulas_are_neutralised_but_the_json_keeps_the
     assert neutralise("－3") == "－3"  # a full-width minus starts no formula
 
 
-def test_no_cell_of_any_sheet_is_a_formula():
-    data = workbook({"s": (["a", "b"], [["=1+1", 2], ["@x", None], [True, "-"]])})
-    cells = [c for row in load_workbook(io.BytesIO(data))["s"].iter_rows() for c in row]
+def test_no_cell_is_a_formula_and_a_lone_comparator_stays_readable():
+    data = workbook({"comparator": (["a", "b"], [["=1+1", 2], ["@x", None], [True, "-"], ["=", ">="]])})
+    cells = [c for row in load_workbook(io.BytesIO(data))["comparator"].iter_rows() for c in row]
     assert not [c for c in cells if c.data_type == "f"]
-    assert [c.value for c in cells] == ["a", "b", "'=1+1", 2, "'@x", None, True, "'-"]
+    assert [c.value for c in cells] == ["a", "b", "'=1+1", 2, "'@x", None, True, "-", "=", ">="]
+    # A lone = or - runs nothing: shown as it is, marked as text so that editing it keeps it text.
+    assert [c.quotePrefix for c in cells if c.value in ("-", "=")] == [True, True]
 
 
 def test_the_same_tables_give_the_same_bytes(dataset_dir, tmp_path):

@@ -10,17 +10,19 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline import diff, emit, emit_diff, evaluate, golden
+from pipeline import diff, emit, emit_diff, emit_report, emit_xlsx, evaluate, golden, report
 from rules import RuleError
 from pipeline.errors import PolicyParseError
 from pipeline.ingest import DEFAULT_MAX_BYTES
+from pipeline.messages import Messages
 from pipeline.run import parse
 
 PROG = "policyparse"
+_log = Messages(PROG)  # main() sets --quiet and --json-logs
 
 
-def _error(path: str, reason: str) -> None:
-    print(f"{PROG}: error: {path}: {reason}", file=sys.stderr)
+def _error(path: str | None, reason: str) -> None:
+    _log.error(path, reason)
 
 
 def _parse_one(path: str, max_bytes: int):
@@ -41,7 +43,7 @@ def cmd_parse(args) -> int:
     failed = 0
     written = 0
     seen: dict[str, str] = {}
-    for path in args.inputs:
+    for path in _log.progress(args.inputs, "parse", bar=False):  # a line per document is the progress
         doc = _parse_one(path, args.max_bytes)
         if doc is None:
             failed += 1
@@ -65,10 +67,56 @@ def cmd_parse(args) -> int:
     if written:
         try:
             emit.write_tables(out)
+            if args.xlsx:
+                _say(args, f"tables of every dataset in {out} -> {emit_xlsx.write_dataset_xlsx(out)}")
         except OSError as exc:
             _error(str(out), f"cannot write the tables ({exc.strerror or exc})")
             return 1
     return 1 if failed else 0
+
+
+def _say(args, line: str) -> None:
+    if not args.quiet:
+        print(line)
+
+
+def _expand(inputs: list[str]) -> list[str]:
+    """Inputs with each folder replaced by the dataset JSONs in it."""
+    paths = []
+    for given in inputs:
+        p = Path(given)
+        paths += sorted(str(f) for f in p.glob("*.json")) if p.is_dir() else [given]
+    return paths
+
+
+def cmd_report(args) -> int:
+    out = Path(args.out)
+    paths = _expand(args.inputs)
+    written: dict[str, dict] = {}
+    sources: dict[str, str] = {}
+    for path in _log.progress(paths, "report"):
+        data = _dataset(path)
+        if data is None:
+            continue
+        doc_id = data["document"]["doc_id"]
+        if doc_id in sources:
+            _error(path, f"has the same document id {doc_id!r} as {sources[doc_id]}; rename one of them")
+            continue
+        sources[doc_id] = path
+        try:
+            emit_report.write_report(out, data)
+        except OSError as exc:
+            _error(path, f"cannot write to {out} ({exc.strerror or exc})")
+            continue
+        written[doc_id] = report.summary(data)
+    if written:
+        try:
+            index = emit_report.write_index(out, list(written.values()))
+        except OSError as exc:
+            _error(str(out), f"cannot write the index ({exc.strerror or exc})")
+            return 1
+        _say(args, f"{len(written)} reports -> {index}")
+    return 1 if len(written) < len(paths) else 0
 
 
 def cmd_golden(args) -> int:
@@ -134,18 +182,20 @@ def cmd_diff(args) -> int:
         return 1
     result = diff.diff(old, new)
     paths = emit_diff.write_diff(Path(args.out), result)
+    record = result.to_dict()
+    if args.xlsx:
+        paths.append(emit_xlsx.write_diff_xlsx(Path(args.out), record["changes"]))
+    if args.html:
+        paths.append(emit_report.write_diff_html(Path(args.out), record))
     if not args.quiet:
         summary = ", ".join(f"{n} {k}" for k, n in result.counts().items()) or "no changes"
-        print(f"{args.old} -> {args.new}: {summary} -> {paths[2]}")
+        print(f"{args.old} -> {args.new}: {summary} -> {', '.join(str(p) for p in paths[2:])}")
     return 0
 
 
 def cmd_history(args) -> int:
-    paths = []
-    for given in args.inputs:
-        p = Path(given)
-        paths += sorted(str(f) for f in p.glob("*.json")) if p.is_dir() else [given]
-    datasets = [d for d in (_dataset(p) for p in paths) if d is not None]
+    paths = _expand(args.inputs)
+    datasets = [d for d in (_dataset(p) for p in _log.progress(paths, "history")) if d is not None]
     failed = len(paths) - len(datasets)
     if datasets:
         columns, rows = diff.history(datasets)
@@ -165,7 +215,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                    help=f"refuse larger input files (default: {DEFAULT_MAX_BYTES})")
     p.add_argument("--quiet", action="store_true", help="print only errors")
+    p.add_argument("--xlsx", action="store_true", help="also write DIR/dataset.xlsx, a sheet per table")
     p.set_defaults(func=cmd_parse)
+
+    r = sub.add_parser("report", help="a review page per document: DIR/<doc_id>.html (text with targets "
+                                      "highlighted, annex, units, findings, chart) and DIR/index.html")
+    r.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="plan documents, dataset JSONs written by parse, or folders of them")
+    r.add_argument("--out", default="output/report", metavar="DIR", help="output folder (default: output/report)")
+    r.add_argument("--quiet", action="store_true", help="print only errors, no progress bar")
+    r.set_defaults(func=cmd_report)
 
     g = sub.add_parser("golden", help="check documents against their golden files, or rewrite them")
     g.add_argument("inputs", nargs="+", metavar="INPUT")
@@ -184,6 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("new", metavar="NEW")
     d.add_argument("--out", default="output", metavar="DIR", help="where diff.json, diff.csv, diff.md go")
     d.add_argument("--quiet", action="store_true")
+    d.add_argument("--xlsx", action="store_true", help="also write diff.xlsx (the changes)")
+    d.add_argument("--html", action="store_true", help="also write diff.html (the changes, old beside new)")
     d.set_defaults(func=cmd_diff)
 
     h = sub.add_parser("history", help="follow every indicator through many plans (indicator x year)")
@@ -191,15 +252,19 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--out", default="output", metavar="DIR")
     h.add_argument("--quiet", action="store_true")
     h.set_defaults(func=cmd_history)
+    for command in sub.choices.values():
+        command.add_argument("--json-logs", action="store_true",
+                             help="errors and progress as one JSON object per line on stderr")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _log.quiet, _log.json_logs = getattr(args, "quiet", False), args.json_logs
     try:
         return args.func(args)
     except RuleError as exc:  # a broken rule file stops every document: say where it is broken
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        _error(None, str(exc))
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)

@@ -33,9 +33,27 @@ def doc_from_words(text: str, cuts: list[int]):
     return Doc(language().vocab, words=words, spaces=[False] * len(words))
 
 
+@functools.cache
+def _openings() -> frozenset[str] | None:
+    """The words the name patterns can start with, when every pattern starts with literal
+    words; None when one starts otherwise (a regex), and then every text is matched."""
+    words: set[str] = set()
+    for p in rules.load().names:
+        first = p.pattern[0].get("TEXT", p.pattern[0].get("ORTH"))
+        if isinstance(first, str):
+            words.add(first)
+        elif isinstance(first, dict) and isinstance(first.get("IN"), list):
+            words.update(first["IN"])
+        else:
+            return None
+    return frozenset(words)
+
+
 def name_spans(text: str, cuts: list[int]) -> list[tuple[int, int, str]]:
-    """(start, end, pattern id) of every name the patterns find in `text`, cut into words at `cuts`."""
-    if not rules.load().names or not text:
+    """(start, end, pattern id) of every name the patterns find in `text`, cut into words at `cuts`.
+    spaCy is loaded only when some pattern could start in `text`."""
+    openings = _openings()
+    if not rules.load().names or not text or (openings is not None and not any(w in text for w in openings)):
         return []
     doc = language().get_pipe("entity_ruler")(doc_from_words(text, cuts))
     return [(e.start_char, e.end_char, e.ent_id_) for e in doc.ents]

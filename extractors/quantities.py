@@ -92,8 +92,12 @@ def exclusions(folded: str, bounds: set[int], spans: list[tuple[int, int]]) -> l
         group = "x" if "x" in rule.pattern.groupindex else 0
         for m in rule.pattern.finditer(folded):
             found.append(Excluded(m.start(group), m.end(group), rule.rule_id))
+    # Name patterns only matter where a number is still standing after the regex rules.
+    standing = [c for c in candidate_starts(folded) if not any(x.start <= c < x.end for x in found)]
     ordered = sorted(bounds)
     for span_start, span_end in spans:
+        if not any(span_start <= c < span_end for c in standing):
+            continue
         inside = ordered[bisect.bisect_right(ordered, span_start):bisect.bisect_left(ordered, span_end)]
         cuts = [b - span_start for b in inside]
         for start, end, pattern_id in name_spans(folded[span_start:span_end], cuts):

@@ -20,7 +20,7 @@ import regex
 import rules
 from extractors.deadlines import Deadline, find_deadlines
 from extractors.quantities import Quantity, candidate_starts, find_quantities
-from extractors.text import Piece, clauses, fold, token_bounds, trailing_adverb
+from extractors.text import Piece, clauses, fold, token_bounds
 
 _LEADING_YEAR = regex.compile(r"\s*(?:(?:19|20)\d{2}\s*年(?![底末前内中初月第上下0-9]))?\s*")
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
@@ -64,8 +64,9 @@ def find_targets(text: str, start: int, end: int, default_year: int | None = Non
     view = fold(region)
     pieces = clauses(view, 0, len(view), frozenset(b - start for b in breaks if start <= b < end))
     # Word boundaries are needed where a number stands; elsewhere only at the opening of a
-    # piece, where a hedge or a group's first verb may start or end the reach of a hedge.
+    # piece that may start or end the reach of a hedge: one with a hedge, or a group's first.
     candidates = candidate_starts(view)
+    hedges = rules.load().hedges
     bounds: set[int] = set()
     numbered = []
     for piece in pieces:
@@ -73,7 +74,7 @@ def find_targets(text: str, start: int, end: int, default_year: int | None = Non
         if first < len(candidates) and candidates[first] < piece.end:
             numbered.append((piece.start, piece.end))
             bounds |= {piece.start + b for b in token_bounds(view[piece.start:piece.end])}
-        else:
+        elif piece.first_in_group or any(h in view[piece.start:piece.start + OPENING] for h in hedges):
             opening = min(piece.end, piece.start + OPENING)
             bounds |= {piece.start + b for b in token_bounds(view[piece.start:opening])}
     quantities, _excluded = find_quantities(region, bounds, numbered)
@@ -208,8 +209,6 @@ class _Reader:
             if word in r.actions and trailing_action is None:
                 trailing_action = word
             ind_end -= len(word)
-        # An adverb the lists do not know, by jieba's tags (较快, 稳步).
-        ind_end -= trailing_adverb(self.view[ind_start:ind_end]) if ind_end > ind_start else 0
         if trailing_action is None and (verb := self.word_before(ind_end, ind_start, self.action_words)):
             trailing_action = verb
             ind_end -= len(verb)

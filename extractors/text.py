@@ -6,7 +6,6 @@ import logging
 from dataclasses import dataclass
 
 import jieba
-import jieba.posseg
 
 import rules
 
@@ -33,28 +32,20 @@ def tokenizer() -> jieba.Tokenizer:
     return tok
 
 
-@functools.cache
-def pos_tokenizer() -> jieba.posseg.POSTokenizer:
-    """Part-of-speech tagging over our own tokenizer (and its dictionary)."""
-    return jieba.posseg.POSTokenizer(tokenizer())
-
-
-def trailing_adverb(text: str) -> int:
-    """How many characters at the end of `text` are adverbs by jieba's tags (分别, 均, 都)."""
-    words = list(pos_tokenizer().cut(text))
-    cut = 0
-    while words and words[-1].flag == "d":
-        cut += len(words.pop().word)
-    return cut
-
-
 def token_bounds(text: str) -> set[int]:
     """Offsets (relative to `text`) where a jieba token starts or ends."""
+    return set(_bounds(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _bounds(text: str) -> frozenset[int]:
+    # Remembered per clause: an annex restates the body's clauses word for word, and next
+    # year's plan many of this year's.
     bounds = {0, len(text)}
     for _word, start, end in tokenizer().tokenize(text):
         bounds.add(start)
         bounds.add(end)
-    return bounds
+    return frozenset(bounds)
 
 
 @dataclass(frozen=True)

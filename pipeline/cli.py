@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline import emit, golden
 from rules import RuleError
-from pipeline.errors import PolicyParseError
+from pipeline.errors import BatchError, PolicyParseError, internal_error
 from pipeline.ingest import DEFAULT_MAX_BYTES
 from pipeline.run import parse
 
@@ -31,7 +31,7 @@ def _parse_one(path: str, max_bytes: int):
     except RuleError:
         raise
     except Exception as exc:  # a bug must not take down the batch nor print a traceback
-        _error(path, f"internal error while parsing ({type(exc).__name__}: {exc}); please report it")
+        _error(path, internal_error(exc))
     return None
 
 
@@ -70,6 +70,46 @@ def cmd_parse(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_batch(args) -> int:
+    from tqdm import tqdm
+
+    from pipeline import batch
+
+    out = Path(args.out)
+    todo = batch.plan(args.inputs, out, args.max_bytes)
+    for failure in todo.failures:
+        _error(failure.file, failure.message)
+    failed = len(todo.failures)
+    bar = tqdm(total=len(todo.jobs), unit="doc", file=sys.stderr, dynamic_ncols=True,
+               disable=args.quiet or not sys.stderr.isatty())
+    bar.set_postfix(failed=failed)
+
+    def report(outcome) -> None:
+        nonlocal failed
+        if isinstance(outcome, batch.Failure):
+            failed += 1
+            bar.write(f"{PROG}: error: {outcome.file}: {outcome.message}", file=sys.stderr)
+            bar.set_postfix(failed=failed, refresh=False)
+        bar.update()
+
+    try:
+        summary = batch.run(todo, workers=args.workers, executor=args.executor, scheduler=args.scheduler,
+                            max_bytes=args.max_bytes, on_outcome=report)
+    except BatchError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        _error(str(out), f"cannot write the tables ({exc.strerror or exc})")
+        return 1
+    finally:
+        bar.close()
+    if not args.quiet:
+        errors = f", see {out / 'errors.csv'}" if summary.failures else ""
+        print(f"{out}: {todo.total} documents: {summary.parsed} parsed, {summary.up_to_date} up to date, "
+              f"{len(summary.failures)} failed{errors} -> {summary.store}")
+    return 1 if summary.failures else 0
+
+
 def cmd_golden(args) -> int:
     root = Path(args.golden_dir)
     status = 0
@@ -106,6 +146,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"refuse larger input files (default: {DEFAULT_MAX_BYTES})")
     p.add_argument("--quiet", action="store_true", help="print only errors")
     p.set_defaults(func=cmd_parse)
+
+    b = sub.add_parser("batch", help="parse an archive (folders, globs, @lists) into one dataset and DIR/plans.db; "
+                                     "re-runs parse only new or changed files")
+    b.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="files, folders (walked recursively), glob patterns, or @LIST (a file naming one input per line)")
+    b.add_argument("--out", default="output", metavar="DIR", help="output folder (default: output)")
+    b.add_argument("--workers", type=int, default=None, metavar="N", help="worker processes (default: one per CPU)")
+    b.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="local process pool, or an existing dask.distributed cluster (needs --scheduler)")
+    b.add_argument("--scheduler", metavar="ADDRESS", help="the dask scheduler, e.g. tcp://10.0.0.5:8786")
+    b.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                   help=f"refuse larger input files (default: {DEFAULT_MAX_BYTES})")
+    b.add_argument("--quiet", action="store_true", help="print only errors")
+    b.set_defaults(func=cmd_batch)
 
     g = sub.add_parser("golden", help="check documents against their golden files, or rewrite them")
     g.add_argument("inputs", nargs="+", metavar="INPUT")

@@ -17,6 +17,10 @@ from pipeline.model import SCHEMA_VERSION, Document, Field
 if TYPE_CHECKING:  # pandas is imported by frames() only: a batch worker never needs it
     import pandas as pd
 
+# mkstemp makes a file only its owner can read; a dataset file gets the usual permissions.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 # Column order of each combined table; every row also carries doc_id first.
 TABLE_COLUMNS = {
     "documents": ["doc_id", "source", "sha256", "format", "encoding", "issuer", "notice_title", "title",
@@ -109,6 +113,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
         yield Path(tmp)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

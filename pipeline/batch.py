@@ -188,7 +188,7 @@ def run_local(paths: Iterable[str], task: Task, workers: int, max_bytes: int) ->
                         suspects.append(path)
                         continue
                     except Exception as exc:
-                        outcome = Failure(path, "worker", f"the worker could not hand back its result ({exc})")
+                        outcome = Failure(path, "worker", f"the worker could not hand back its result ({_one_line(exc)})")
                     yield outcome
             suspects += running.values()
         # A worker died and the pool with it. Which of the documents then in the pool killed it
@@ -208,17 +208,17 @@ def _alone(task: Task, path: str, max_bytes: int, context) -> Outcome:
 def run_dask(paths: Iterable[str], task: Task, scheduler: str, max_bytes: int) -> Iterator[Outcome]:
     """Each document a task on an existing dask.distributed cluster. The workers need policyparse
     installed and must see the input files at the same paths; results come back here."""
-    from distributed import Client, as_completed
+    from distributed import Client, KilledWorker, as_completed
 
     try:
         client = Client(scheduler, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise BatchError(f"cannot connect to the dask scheduler at {scheduler} ({exc})") from None
+        raise BatchError(f"cannot connect to the dask scheduler at {scheduler} ({_one_line(exc)})") from None
     with client:
         queue = iter(paths)
         window = 2 * max(1, sum(client.nthreads().values()))
         owners = {}
-        finished = as_completed()
+        finished = as_completed(loop=client.loop)
 
         def submit() -> None:
             path = next(queue, None)
@@ -233,11 +233,17 @@ def run_dask(paths: Iterable[str], task: Task, scheduler: str, max_bytes: int) -
             path = owners.pop(future.key)
             try:
                 outcome = future.result()
-            except Exception as exc:  # KilledWorker: the document killed its worker again and again
-                outcome = Failure(path, "worker", f"{WORKER_DIED} ({type(exc).__name__}: {exc})")
+            except KilledWorker:  # the document killed every worker that tried it
+                outcome = Failure(path, "worker", WORKER_DIED)
+            except Exception as exc:  # e.g. workers without policyparse, or with another version
+                outcome = Failure(path, "worker", f"the dask task failed ({type(exc).__name__}: {_one_line(exc)})")
             future.release()
             submit()
             yield outcome
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
 
 
 def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:

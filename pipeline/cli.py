@@ -80,9 +80,8 @@ def cmd_batch(args) -> int:
     for failure in todo.failures:
         _error(failure.file, failure.message)
     failed = len(todo.failures)
-    bar = tqdm(total=len(todo.jobs), unit="doc", file=sys.stderr, dynamic_ncols=True,
+    bar = tqdm(total=len(todo.jobs), unit="doc", file=sys.stderr, dynamic_ncols=True, postfix={"failed": failed},
                disable=args.quiet or not sys.stderr.isatty())
-    bar.set_postfix(failed=failed)
 
     def report(outcome) -> None:
         nonlocal failed

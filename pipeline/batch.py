@@ -73,8 +73,8 @@ class Summary:
 
 
 def plan(inputs: Iterable[str], out: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan:
-    """What a batch over `inputs` into `out` has to do. Raises RuleError for a broken rule file,
-    before any work."""
+    """What a batch over `inputs` into `out` has to do. Raises RuleError for a broken rule file
+    and BatchError for a store that cannot be opened, before any work."""
     rules.load()
     out = Path(out)
     files, failures = expand(inputs, out)
@@ -199,6 +199,10 @@ def run_local(paths: Iterable[str], task: Task, workers: int, max_bytes: int) ->
 
 def _alone(task: Task, path: str, max_bytes: int, context) -> Outcome:
     with ProcessPoolExecutor(1, mp_context=context) as pool:
+        try:
+            pool.submit(os.getpid).result()
+        except BrokenProcessPool:  # not the document: no worker can start here
+            raise BatchError("worker processes die before parsing anything (see the messages above)") from None
         try:
             return pool.submit(task, path, max_bytes).result()
         except BrokenProcessPool:

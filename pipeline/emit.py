@@ -199,17 +199,13 @@ def frames(datasets: list[dict]) -> dict[str, pd.DataFrame]:
     return {name: pd.DataFrame(rows[name], columns=table_columns(name), dtype=object) for name in TABLE_COLUMNS}
 
 
-def _csv_cell(value):
-    return ("true" if value else "false") if isinstance(value, bool) else value
-
-
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence]) -> Path:
     """One table as CSV, streamed row by row: UTF-8 with BOM, LF line ends, booleans as in the
     JSON (true/false), whole numbers without a trailing .0, empty cells for null."""
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([_csv_cell(v) for v in row] for row in rows)
+        writer.writerows([("true" if v else "false") if v.__class__ is bool else v for v in row] for row in rows)
     return path
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline import emit
+from pipeline.errors import BatchError
 
 DB_NAME = "plans.db"
 ERRORS_COLUMNS = ["file", "stage", "message"]
@@ -33,7 +34,7 @@ COLUMN_TYPES = {
 }
 PARQUET_TYPES = {"TEXT": "string", "INTEGER": "int64", "NUMERIC": "float64", "BOOLEAN": "bool_"}
 INT64_MAX = 2**63 - 1
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 10_000
 
 
 def column_type(column: str) -> str:
@@ -99,14 +100,18 @@ class Store:
 
     def __init__(self, out_dir: Path):
         self.path = Path(out_dir) / DB_NAME
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None)
-        # WAL while the batch runs: a commit per document costs no sync, and a killed run loses
-        # at most uncommitted documents. close() returns to one self-contained file.
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        if self._schema_id() != SCHEMA_ID:
-            self._create()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, isolation_level=None)
+            # WAL while the batch runs: a commit per document costs no sync, and a killed run
+            # loses at most uncommitted documents. close() returns to one self-contained file.
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            if self._schema_id() != SCHEMA_ID:
+                self._create()
+        except (OSError, sqlite3.Error) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise BatchError(f"{self.path}: cannot open the store ({reason}); move it away to start over") from None
 
     def __enter__(self) -> Store:
         return self
@@ -175,12 +180,15 @@ class Store:
     def _insert(self, name: str, rows: list[tuple]) -> None:
         columns = emit.table_columns(name)
         if name == "documents":
-            names, values = columns, [tuple(map(_sql_value, r)) for r in rows]
+            names, values = columns, rows
         else:
             names = ["doc_id", "n", *columns[1:]]
-            values = [(r[0], n, *map(_sql_value, r[1:])) for n, r in enumerate(rows, 1)]
-        marks = ", ".join("?" * len(names))
-        self.db.executemany(f"INSERT INTO {name} ({', '.join(map(_q, names))}) VALUES ({marks})", values)
+            values = [(r[0], n, *r[1:]) for n, r in enumerate(rows, 1)]
+        insert = f"INSERT INTO {name} ({', '.join(map(_q, names))}) VALUES ({', '.join('?' * len(names))})"
+        try:
+            self.db.executemany(insert, values)
+        except OverflowError:  # SQLite integers are 64-bit; a larger whole number (no plan writes one) goes in as a float
+            self.db.executemany(insert, [tuple(map(_sql_value, row)) for row in values])
 
     def rows(self, name: str) -> Iterator[tuple]:
         """A combined table in its CSV column order, documents by doc_id, records in document order."""
@@ -232,7 +240,6 @@ def _arrow_table(rows: list[tuple], schema):
 
 
 def _sql_value(value):
-    # SQLite integers are 64-bit; a larger whole number (no plan writes one) is kept as a float.
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT64_MAX:
         return float(value)
     return value

@@ -90,7 +90,8 @@ def plan(inputs: Iterable[str], out: str | Path, max_bytes: int = DEFAULT_MAX_BY
             continue
         owners[doc_id] = path
         entry = entries.get(doc_id)
-        if entry and entry == Entry(doc_id, path, file_sha256(path, max_bytes), parser_id()):
+        if (entry and entry == Entry(doc_id, path, file_sha256(path, max_bytes), parser_id())
+                and (out / f"{doc_id}.json").is_file()):
             todo.up_to_date.append(doc_id)
         else:
             todo.jobs.append(path)
@@ -102,9 +103,11 @@ def run(todo: Plan, workers: int | None = None, executor: str = "local", schedul
     """Parse the plan's jobs, store each document as it arrives, drop documents that are no
     longer inputs, and export the tables. Raises BatchError when the executor cannot start,
     OSError when the tables cannot be written."""
-    if executor == "dask":
-        if not scheduler:
-            raise BatchError("--executor dask needs --scheduler ADDRESS")
+    if executor == "dask" and not scheduler:
+        raise BatchError("--executor dask needs --scheduler ADDRESS")
+    if not todo.jobs:
+        outcomes: Iterable[Outcome] = ()
+    elif executor == "dask":
         outcomes = run_dask(todo.jobs, parse_task, scheduler, max_bytes)
     else:
         outcomes = run_local(todo.jobs, parse_task, workers or default_workers(), max_bytes)

@@ -23,6 +23,7 @@ import platform
 import pstats
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -111,6 +112,32 @@ def cold_start(repeat: int) -> None:
           f"ratio {cli_s / python_s:.0f}x; of which importing the CLI: {import_s:.2f} s")
 
 
+def parse_loop(count: int, start_at: float) -> None:
+    """In a process of its own: warm up, wait for the common start, parse the seed `count` times."""
+    sys.path.insert(0, str(ROOT))
+    from pipeline import parse
+
+    parse(SEED)
+    time.sleep(max(0.0, start_at - time.time()))
+    start = time.perf_counter()
+    for _ in range(count):
+        parse(SEED)
+    print(time.perf_counter() - start)
+
+
+def parse_scaling(count: int) -> float:
+    """How much faster two processes that only parse get through the same work as one: the
+    ceiling for (c) on this machine at this moment, with no batch code involved."""
+    def together(processes: int) -> float:
+        start_at = time.time() + 3  # after the imports and the warm-up
+        procs = [subprocess.Popen([sys.executable, __file__, "--parse-loop", str(count), str(start_at)],
+                                  stdout=subprocess.PIPE, text=True) for _ in range(processes)]
+        return max(float(p.communicate()[0]) for p in procs)
+
+    one, two = together(1), together(2)
+    return 2 * one / two
+
+
 def generate(folder: Path, count: int, seed: int = 6) -> list[Path]:
     """`count` plans made from corpus/ with varied numbers: each number keeps its length, a
     year becomes another year, so the corpus spans several plan years."""
@@ -138,6 +165,7 @@ def timed_batch(corpus: Path, out: Path, workers: int) -> dict:
     """Run the batch CLI; wall time and the peak memory of the process tree, sampled every 0.1 s.
     RSS counts pages shared between processes once per process; PSS splits them fairly."""
     shutil.rmtree(out, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen([*CLI, "batch", str(corpus), "--out", str(out), "--workers", str(workers), "--quiet"])
     parent = psutil.Process(proc.pid)
@@ -161,7 +189,9 @@ def timed_batch(corpus: Path, out: Path, workers: int) -> dict:
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"batch failed with exit status {proc.returncode}")
-    return {"seconds": seconds, "load": os.getloadavg()[0], **{k: v / 2**20 for k, v in peak.items()}}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the CLI and, through it, its workers
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {"seconds": seconds, "cpu": cpu, "load": os.getloadavg()[0], **{k: v / 2**20 for k, v in peak.items()}}
 
 
 def memory_line(label: str, r: dict) -> str:
@@ -170,6 +200,8 @@ def memory_line(label: str, r: dict) -> str:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--parse-loop"]:
+        return parse_loop(int(sys.argv[2]), float(sys.argv[3]))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=1000, help="documents in the generated corpus (default 1000)")
     parser.add_argument("--big", action="store_true", help="also measure memory with 10,000 documents")
@@ -205,8 +237,11 @@ def main() -> None:
                   f"2 workers {two['seconds']:.1f} s ({args.docs / two['seconds']:.1f} doc/s); "
                   f"speed-up {one['seconds'] / two['seconds']:.2f}x (goal >= 1.8x)")
             for workers, results in runs.items():
-                print(f"    {workers} worker(s), every round: "
-                      + ", ".join(f"{r['seconds']:.1f} s (load {r['load']:.1f})" for r in results))
+                print(f"    {workers} worker(s), every round: " + ", ".join(
+                    f"{r['seconds']:.1f} s, {r['cpu'] / args.docs * 1000:.0f} ms CPU per document (load {r['load']:.1f})"
+                    for r in results))
+            print(f"    the ceiling, measured now: two processes that only parse the seed get through "
+                  f"{parse_scaling(40):.2f}x the work of one")
         if "d" in only:
             print("(d) " + memory_line(f"{args.docs:,} documents, 1 worker", one))
             print("    " + memory_line(f"{args.docs:,} documents, 2 workers", two))

@@ -208,28 +208,34 @@ class Store:
         """The combined CSVs, one Parquet file per table, and errors.csv, each written atomically."""
         written = []
         for name in emit.TABLE_COLUMNS:
-            written.append(emit.write_csv(out_dir / f"{name}.csv", emit.table_columns(name), self.rows(name)))
-            written.append(self._write_parquet(out_dir / f"{name}.parquet", name))
+            written += self._export_table(out_dir, name)
         errors = self.db.execute("SELECT file, stage, message FROM errors ORDER BY file, stage, message")
         written.append(emit.write_csv(out_dir / "errors.csv", ERRORS_COLUMNS, errors))
         return written
 
-    def _write_parquet(self, path: Path, name: str) -> Path:
+    def _export_table(self, out_dir: Path, name: str) -> list[Path]:
+        """`<name>.csv` and `<name>.parquet` in one pass over the table: the CSV writer pulls the
+        rows, and every CHUNK_ROWS of them also go to the Parquet file as a row group."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         columns = emit.table_columns(name)
         schema = pa.schema([(c, getattr(pa, PARQUET_TYPES[column_type(c)])()) for c in columns])
-        with emit.atomic_path(path) as tmp, pq.ParquetWriter(tmp, schema) as writer:
-            chunk: list[tuple] = []
-            for row in self.rows(name):
-                chunk.append(row)
-                if len(chunk) == CHUNK_ROWS:
-                    writer.write_table(_arrow_table(chunk, schema))
-                    chunk = []
-            if chunk:
-                writer.write_table(_arrow_table(chunk, schema))
-        return path
+        csv_path, parquet_path = out_dir / f"{name}.csv", out_dir / f"{name}.parquet"
+        with emit.atomic_path(parquet_path) as tmp, pq.ParquetWriter(tmp, schema) as parquet:
+            def rows() -> Iterator[tuple]:
+                chunk: list[tuple] = []
+                for row in self.rows(name):
+                    chunk.append(row)
+                    yield row
+                    if len(chunk) == CHUNK_ROWS:
+                        parquet.write_table(_arrow_table(chunk, schema))
+                        chunk = []
+                if chunk:
+                    parquet.write_table(_arrow_table(chunk, schema))
+
+            emit.write_csv(csv_path, columns, rows())
+        return [csv_path, parquet_path]
 
 
 def _arrow_table(rows: list[tuple], schema):

@@ -134,6 +134,12 @@ def cmd_golden(args) -> int:
     return status
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Turn Chinese government plan notices into datasets.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -151,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="files, folders (walked recursively), glob patterns, or @LIST (a file naming one input per line)")
     b.add_argument("--out", default="output", metavar="DIR", help="output folder (default: output)")
-    b.add_argument("--workers", type=int, default=None, metavar="N", help="worker processes (default: one per CPU)")
+    b.add_argument("--workers", type=_positive, default=None, metavar="N", help="worker processes (default: one per CPU)")
     b.add_argument("--executor", choices=["local", "dask"], default="local",
                    help="local process pool, or an existing dask.distributed cluster (needs --scheduler)")
     b.add_argument("--scheduler", metavar="ADDRESS", help="the dask scheduler, e.g. tcp://10.0.0.5:8786")
@@ -170,7 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "executor", None) == "dask" and not args.scheduler:
+        parser.error("--executor dask needs --scheduler ADDRESS")
     try:
         return args.func(args)
     except RuleError as exc:  # a broken rule file stops every document: say where it is broken

@@ -94,9 +94,6 @@ def cmd_batch(args) -> int:
     try:
         summary = batch.run(todo, workers=args.workers, executor=args.executor, scheduler=args.scheduler,
                             max_bytes=args.max_bytes, on_outcome=report)
-    except BatchError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
     except OSError as exc:
         _error(str(out), f"cannot write the tables ({exc.strerror or exc})")
         return 1
@@ -183,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except RuleError as exc:  # a broken rule file stops every document: say where it is broken
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except BatchError as exc:  # a batch that cannot run at all (its store, its executor)
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

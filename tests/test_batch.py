@@ -18,10 +18,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import FIXTURES, ROOT, SEED
-from pipeline import batch
-from pipeline.store import DB_NAME, Parsed
+from pipeline import batch, emit
 from pipeline import store as store_module
-from pipeline import emit
+from pipeline.store import DB_NAME, Parsed
 
 FIXTURE = FIXTURES / "qingtian-2024-digital-economy.txt"
 
@@ -108,7 +107,7 @@ def test_batch_writes_the_tables_parse_writes_plus_parquet_and_plans_db(tmp_path
         file = name if name.endswith(".json") else f"{name}.csv"
         assert (out / file).read_bytes() == (parsed / file).read_bytes(), file
     db = sqlite3.connect(out / DB_NAME)
-    for name, columns in emit.TABLE_COLUMNS.items():
+    for name in emit.TABLE_COLUMNS:
         csv_rows = (out / f"{name}.csv").read_text(encoding="utf-8-sig").count("\n") - 1
         table = pq.read_table(out / f"{name}.parquet")
         assert table.column_names == emit.table_columns(name)
@@ -267,6 +266,8 @@ def test_a_document_is_skipped_only_with_the_same_file_parser_store_and_json(tmp
 
 def test_a_store_that_is_not_a_database_is_named_and_left_alone(tmp_path):
     (tmp_path / DB_NAME).write_bytes(b"not a database, but somebody's notes" * 200)
-    with pytest.raises(batch.BatchError, match=f"^{tmp_path / DB_NAME}: cannot open the store .*start over$"):
-        batch.plan([str(FIXTURE)], tmp_path)
+    result = run("batch", FIXTURE, "--out", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"policyparse: error: {tmp_path / DB_NAME}: cannot open the store (")
+    assert result.stderr.endswith("; move it away to start over\n") and result.stderr.count("\n") == 1
     assert (tmp_path / DB_NAME).read_bytes().startswith(b"not a database")

@@ -271,3 +271,57 @@ def test_a_store_that_is_not_a_database_is_named_and_left_alone(tmp_path):
     assert result.stderr.startswith(f"policyparse: error: {tmp_path / DB_NAME}: cannot open the store (")
     assert result.stderr.endswith("; move it away to start over\n") and result.stderr.count("\n") == 1
     assert (tmp_path / DB_NAME).read_bytes().startswith(b"not a database")
+
+
+def readme_queries() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### plans.db", 1)[1].split("\n## ", 1)[0]
+    return [block.split("```", 1)[0] for block in section.split("```sql\n")[1:]]
+
+
+def test_the_readme_queries_answer_what_the_csv_tables_say(tmp_path):
+    """Each SQL example of the README against the same question asked of the CSVs with pandas."""
+    import pandas as pd
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for path in (SEED, FIXTURE):
+        (archive / path.name).write_bytes(path.read_bytes())
+    later = SEED.read_text(encoding="utf-8").replace("2023", "2024").replace("2200", "2500")
+    (archive / "yueqing-2024-manufacturing-plan.txt").write_text(later, encoding="utf-8")
+    out = tmp_path / "out"
+    assert batch.run(batch.plan([str(archive)], out), workers=2).failures == []
+    db = sqlite3.connect(out / DB_NAME)
+    tables = {name: pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+              for name in ("documents", "targets", "responsibilities")}
+    for name, frame in tables.items():
+        frame["order"] = range(len(frame))
+    targets = tables["targets"]
+    leads = tables["responsibilities"].query("role == 'lead'").rename(columns={"unit": "lead"})
+    leads = leads[["doc_id", "scope", "section_path", "annex_seq", "lead"]]
+
+    def sql(query: str) -> list[tuple]:
+        return [tuple("" if v is None else str(v) for v in row) for row in db.execute(query)]
+
+    leads_most, across_years, hedged = readme_queries()
+
+    body = targets.query("source == 'body'").merge(leads.query("scope == 'section'").drop(columns="annex_seq"),
+                                                   on=["doc_id", "section_path"])
+    annex = targets.query("source == 'annex'").merge(leads.query("scope == 'annex_row'").drop(columns="section_path"),
+                                                     on=["doc_id", "annex_seq"])
+    counts = pd.concat([body, annex])["lead"].value_counts().rename_axis("lead").reset_index(name="targets")
+    counts = counts.sort_values(["targets", "lead"], ascending=[False, True]).head(10)
+    assert sql(leads_most) == [(u, str(n)) for u, n in zip(counts["lead"], counts["targets"])]
+    assert len(counts) == 10
+
+    plan_years = tables["documents"][["doc_id", "year"]].rename(columns={"year": "plan_year"})
+    years = targets.query("indicator == '规上工业产值'").merge(plan_years, on="doc_id")
+    years = years.sort_values(["plan_year", "doc_id", "order"])
+    columns = ["plan_year", "doc_id", "target_id", "value", "unit", "value_base", "base_unit", "comparator", "kind"]
+    assert sql(across_years) == list(years[columns].itertuples(index=False, name=None))
+    assert set(years["plan_year"]) == {"2023", "2024"}
+
+    expected = targets.query("hedged == 'true'").sort_values(["doc_id", "order"])
+    columns = ["doc_id", "target_id", "modality", "indicator", "value", "unit", "text"]
+    assert sql(hedged) == list(expected[columns].itertuples(index=False, name=None))
+    assert len(expected) > 0

@@ -109,7 +109,12 @@ class Store:
             # loses at most uncommitted documents. close() returns to one self-contained file.
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            if self._schema_id() != SCHEMA_ID:
+            schema = self._schema_id()
+            if schema is None and self._tables():
+                self.db.close()
+                raise BatchError(f"{self.path}: not a policyparse store (it has other tables); move it away or "
+                                 "choose another --out")
+            if schema != SCHEMA_ID:
                 self._create()
         except (OSError, sqlite3.Error) as exc:
             reason = getattr(exc, "strerror", None) or exc
@@ -122,8 +127,14 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.db.execute("PRAGMA journal_mode=DELETE")
+        try:
+            self.db.execute("PRAGMA journal_mode=DELETE")
+        except sqlite3.OperationalError:  # somebody is reading it: it stays in WAL mode, as valid
+            pass
         self.db.close()
+
+    def _tables(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
 
     def _schema_id(self) -> str | None:
         try:
@@ -133,10 +144,10 @@ class Store:
         return row[0] if row else None
 
     def _create(self) -> None:
-        """A new database, or one made for other tables: start over (every document is parsed again)."""
+        """A new store, or one an earlier version made for other tables: start over (every
+        document is parsed again)."""
         with self._transaction():
-            names = [r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-            for name in names:
+            for name in self._tables():
                 self.db.execute(f"DROP TABLE {_q(name)}")
             for statement in SCHEMA:
                 self.db.execute(statement)

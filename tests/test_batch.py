@@ -272,6 +272,13 @@ def test_a_store_that_is_not_a_database_is_named_and_left_alone(tmp_path):
     assert result.stderr.endswith("; move it away to start over\n") and result.stderr.count("\n") == 1
     assert (tmp_path / DB_NAME).read_bytes().startswith(b"not a database")
 
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    sqlite3.connect(theirs / DB_NAME).executescript("CREATE TABLE notes (text); INSERT INTO notes VALUES ('keep me');")
+    with pytest.raises(batch.BatchError, match="not a policyparse store"):
+        batch.plan([str(FIXTURE)], theirs)
+    assert sqlite3.connect(theirs / DB_NAME).execute("SELECT text FROM notes").fetchall() == [("keep me",)]
+
 
 def readme_queries() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

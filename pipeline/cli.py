@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline import diff, emit, emit_diff, emit_report, emit_xlsx, evaluate, golden, report
 from rules import RuleError
-from pipeline.errors import PolicyParseError
+from pipeline.errors import BatchError, PolicyParseError, internal_error
 from pipeline.ingest import DEFAULT_MAX_BYTES
 from pipeline.messages import Messages
 from pipeline.run import parse
@@ -34,7 +34,7 @@ def _parse_one(path: str, max_bytes: int):
     except RuleError:
         raise
     except Exception as exc:  # a bug must not take down the batch nor print a traceback
-        _error(path, f"internal error while parsing ({type(exc).__name__}: {exc}); please report it")
+        _error(path, internal_error(exc))
     return None
 
 
@@ -117,6 +117,42 @@ def cmd_report(args) -> int:
             return 1
         _say(args, f"{len(written)} reports -> {index}")
     return 1 if len(written) < len(paths) else 0
+
+
+def cmd_batch(args) -> int:
+    from tqdm import tqdm
+
+    from pipeline import batch
+
+    out = Path(args.out)
+    todo = batch.plan(args.inputs, out, args.max_bytes)
+    for failure in todo.failures:
+        _error(failure.file, failure.message)
+    failed = len(todo.failures)
+    bar = tqdm(total=len(todo.jobs), unit="doc", file=sys.stderr, dynamic_ncols=True, postfix={"failed": failed},
+               disable=args.quiet or not sys.stderr.isatty())
+
+    def report(outcome) -> None:
+        nonlocal failed
+        if isinstance(outcome, batch.Failure):
+            failed += 1
+            _log.error(outcome.file, outcome.message)
+            bar.set_postfix(failed=failed, refresh=False)
+        bar.update()
+
+    try:
+        summary = batch.run(todo, workers=args.workers, executor=args.executor, scheduler=args.scheduler,
+                            max_bytes=args.max_bytes, on_outcome=report)
+    except OSError as exc:
+        _error(str(out), f"cannot write the tables ({exc.strerror or exc})")
+        return 1
+    finally:
+        bar.close()
+    if not args.quiet:
+        errors = f", see {out / 'errors.csv'}" if summary.failures else ""
+        print(f"{out}: {todo.total} documents: {summary.parsed} parsed, {summary.up_to_date} up to date, "
+              f"{len(summary.failures)} failed{errors} -> {summary.store}")
+    return 1 if summary.failures else 0
 
 
 def cmd_golden(args) -> int:
@@ -205,6 +241,12 @@ def cmd_history(args) -> int:
     return 1 if failed or not datasets else 0
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Turn Chinese government plan notices into datasets.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -225,6 +267,21 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="output/report", metavar="DIR", help="output folder (default: output/report)")
     r.add_argument("--quiet", action="store_true", help="print only errors, no progress bar")
     r.set_defaults(func=cmd_report)
+
+
+    b = sub.add_parser("batch", help="parse an archive (folders, globs, @lists) into one dataset and DIR/plans.db; "
+                                     "re-runs parse only new or changed files")
+    b.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="files, folders (walked recursively), glob patterns, or @LIST (a file naming one input per line)")
+    b.add_argument("--out", default="output", metavar="DIR", help="output folder (default: output)")
+    b.add_argument("--workers", type=_positive, default=None, metavar="N", help="worker processes (default: one per CPU)")
+    b.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="local process pool, or an existing dask.distributed cluster (needs --scheduler)")
+    b.add_argument("--scheduler", metavar="ADDRESS", help="the dask scheduler, e.g. tcp://10.0.0.5:8786")
+    b.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                   help=f"refuse larger input files (default: {DEFAULT_MAX_BYTES})")
+    b.add_argument("--quiet", action="store_true", help="print only errors")
+    b.set_defaults(func=cmd_batch)
 
     g = sub.add_parser("golden", help="check documents against their golden files, or rewrite them")
     g.add_argument("inputs", nargs="+", metavar="INPUT")
@@ -259,11 +316,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "executor", None) == "dask" and not args.scheduler:
+        parser.error("--executor dask needs --scheduler ADDRESS")
     _log.quiet, _log.json_logs = getattr(args, "quiet", False), args.json_logs
     try:
         return args.func(args)
     except RuleError as exc:  # a broken rule file stops every document: say where it is broken
+        _error(None, str(exc))
+        return 2
+    except BatchError as exc:  # a batch that cannot run at all (its store, its executor)
         _error(None, str(exc))
         return 2
     except KeyboardInterrupt:

@@ -3,16 +3,24 @@ files), atomic (a temp file in the same folder, then a rename), CSV in UTF-8 wit
 Excel and WPS open the Chinese correctly, JSON with the Chinese as written."""
 from __future__ import annotations
 
+import csv
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from pipeline.by_unit import by_unit
 from pipeline.model import SCHEMA_VERSION, Document, Field
+
+if TYPE_CHECKING:  # pandas is imported by frames() only: a batch worker never needs it
+    import pandas as pd
+
+# mkstemp makes a file only its owner can read; a dataset file gets the usual permissions.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 # Column order of each combined table; every row also carries doc_id first.
 TABLE_COLUMNS = {
@@ -101,25 +109,54 @@ def to_dict(doc: Document) -> dict:
     }
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` to write to. When the block completes it is synced and
+    renamed over `path`; when the block fails it is removed and `path` is left as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
+        yield Path(tmp)
+        with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+def atomic_write(path: Path, data: bytes) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def dataset_json(data: dict) -> bytes:
+    """The bytes of `<doc_id>.json` for a dataset record."""
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def write_document(out_dir: Path, doc: Document) -> Path:
-    path = out_dir / f"{doc.doc_id}.json"
-    text = json.dumps(to_dict(doc), ensure_ascii=False, indent=2) + "\n"
-    atomic_write(path, text.encode("utf-8"))
+    return write_dataset(out_dir, doc.doc_id, dataset_json(to_dict(doc)))
+
+
+def write_dataset(out_dir: Path, doc_id: str, data: bytes) -> Path:
+    """Write `<doc_id>.json` from the bytes dataset_json made (a batch worker makes them)."""
+    path = out_dir / f"{doc_id}.json"
+    atomic_write(path, data)
     return path
+
+
+def remove_dataset(out_dir: Path, doc_id: str) -> None:
+    """Remove `<doc_id>.json`, if it is a dataset file (a batch drops documents no longer in its inputs)."""
+    path = out_dir / f"{doc_id}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if is_dataset(data):
+        path.unlink(missing_ok=True)
 
 
 def is_dataset(data) -> bool:
@@ -139,24 +176,45 @@ def read_datasets(out_dir: Path) -> list[dict]:
     return sorted(datasets, key=lambda d: d["document"]["doc_id"])
 
 
+def table_columns(name: str) -> list[str]:
+    """The columns of a combined table: doc_id first, then the record's fields."""
+    columns = TABLE_COLUMNS[name]
+    return columns if name == "documents" else ["doc_id", *columns]
+
+
+def table_rows(data: dict) -> dict[str, list[tuple]]:
+    """The rows one dataset record adds to each combined table, in table_columns order."""
+    document = data["document"]
+    doc_id = document["doc_id"]
+    row = {k: document.get(k) for k in TABLE_COLUMNS["documents"]}
+    row["recipients"] = "、".join(document.get("recipients") or [])
+    row["cc"] = "、".join(document.get("cc") or [])
+    rows = {"documents": [tuple(row[k] for k in TABLE_COLUMNS["documents"])]}
+    for name in ("sections", "annex_rows", "targets", "responsibilities", "findings"):
+        rows[name] = [(doc_id, *(r.get(k) for k in TABLE_COLUMNS[name])) for r in data[name]]
+    rows["by_unit"] = [tuple(r[k] for k in table_columns("by_unit")) for r in _by_unit_rows(doc_id, data.get("by_unit", []))]
+    return rows
+
+
 def frames(datasets: list[dict]) -> dict[str, pd.DataFrame]:
     """The combined tables of the dataset contract, one DataFrame each, with a doc_id column."""
-    rows: dict[str, list[dict]] = {name: [] for name in TABLE_COLUMNS}
+    import pandas as pd
+
+    rows: dict[str, list[tuple]] = {name: [] for name in TABLE_COLUMNS}
     for data in datasets:
-        document = data["document"]
-        doc_id = document["doc_id"]
-        row = {k: document.get(k) for k in TABLE_COLUMNS["documents"]}
-        row["recipients"] = "、".join(document.get("recipients") or [])
-        row["cc"] = "、".join(document.get("cc") or [])
-        rows["documents"].append(row)
-        for name in ("sections", "annex_rows", "targets", "responsibilities", "findings"):
-            rows[name] += [{"doc_id": doc_id, **{k: r.get(k) for k in TABLE_COLUMNS[name]}} for r in data[name]]
-        rows["by_unit"] += _by_unit_rows(doc_id, data.get("by_unit", []))
-    result = {}
-    for name, columns in TABLE_COLUMNS.items():
-        full = columns if name == "documents" else ["doc_id", *columns]
-        result[name] = pd.DataFrame(rows[name], columns=full, dtype=object)
-    return result
+        for name, table in table_rows(data).items():
+            rows[name] += table
+    return {name: pd.DataFrame(rows[name], columns=table_columns(name), dtype=object) for name in TABLE_COLUMNS}
+
+
+def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence]) -> Path:
+    """One table as CSV, streamed row by row: UTF-8 with BOM, LF line ends, booleans as in the
+    JSON (true/false), whole numbers without a trailing .0, empty cells for null."""
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([("true" if v else "false") if v.__class__ is bool else v for v in row] for row in rows)
+    return path
 
 
 def _by_unit_rows(doc_id: str, units: list[dict]) -> list[dict]:
@@ -170,20 +228,9 @@ def _by_unit_rows(doc_id: str, units: list[dict]) -> list[dict]:
     ]
 
 
-def _csv_cell(value):
-    return ("true" if value else "false") if isinstance(value, bool) else value
-
-
 def write_tables(out_dir: Path) -> list[Path]:
     """Rebuild the combined CSVs from every dataset JSON in `out_dir`, so the tables always
     describe exactly the documents whose JSON files are there."""
-    written = []
-    for name, frame in frames(read_datasets(out_dir)).items():
-        path = out_dir / f"{name}.csv"
-        # Booleans as in the JSON (true/false); whole numbers without a trailing .0.
-        frame = pd.DataFrame({column: pd.Series([_csv_cell(v) for v in frame[column]], dtype=object)
-                              for column in frame.columns})
-        csv = frame.to_csv(index=False, lineterminator="\n")
-        atomic_write(path, ("\ufeff" + csv).encode("utf-8"))
-        written.append(path)
-    return written
+    rows = [table_rows(data) for data in read_datasets(out_dir)]
+    return [write_csv(out_dir / f"{name}.csv", table_columns(name), (row for table in rows for row in table[name]))
+            for name in TABLE_COLUMNS]

@@ -17,3 +17,12 @@ class InputError(PolicyParseError):
 
 class UnsupportedFormat(InputError):
     """A file type no ingest backend reads (yet)."""
+
+
+class BatchError(Exception):
+    """A batch that cannot run at all (not one document's fault): say why in one line."""
+
+
+def internal_error(exc: Exception) -> str:
+    """The reason given for a bug met while parsing a document: one line, no traceback."""
+    return f"internal error while parsing ({type(exc).__name__}: {exc}); please report it"

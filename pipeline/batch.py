@@ -1,0 +1,327 @@
+"""Batch: an archive of plan documents into one dataset, in parallel, resumable and incremental.
+
+    plan(inputs, out)  expand folders, globs and @lists; skip documents the store already has
+                       (same file, same bytes, same parser); name the inputs that cannot be run
+    run(plan)          parse the rest, each document its own task (a local process pool or an
+                       existing dask.distributed cluster); store each result as it arrives; export
+
+Workers only compute: a task returns the document's dataset (or why it failed) and this
+process, the one writer, writes `<doc_id>.json` through emit and the rows through the store.
+A failure is one row of errors.csv and never stops the batch; a worker that dies takes no
+other document with it. After a run, DIR holds exactly the dataset of this run's inputs, the
+same as a clean run would write."""
+from __future__ import annotations
+
+import functools
+import glob
+import hashlib
+import multiprocessing
+import os
+import sqlite3
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Callable, Iterable, Iterator
+
+import extractors
+import pipeline
+import rules
+from pipeline import emit
+from pipeline.errors import BatchError, PolicyParseError, internal_error
+from pipeline.ingest import DEFAULT_MAX_BYTES
+from pipeline.model import SCHEMA_VERSION
+from pipeline.run import doc_id_for, parse
+from pipeline.store import Entry, Parsed, Store
+
+WORKER_DIED = "the worker process died while parsing this document (a crash, or killed for using too much memory)"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A document that is not in the dataset: one row of errors.csv."""
+
+    file: str
+    stage: str  # input, ingest, normalise, segment, extract, resolve, parse, emit, worker
+    message: str
+
+
+Outcome = Parsed | Failure
+Task = Callable[[str, int], Outcome]
+
+
+@dataclass
+class Plan:
+    out: Path
+    jobs: list[str]  # files to parse
+    up_to_date: list[str]  # doc_ids the store has, unchanged
+    failures: list[Failure] = field(default_factory=list)  # inputs that cannot be run
+
+    @property
+    def total(self) -> int:
+        return len(self.jobs) + len(self.up_to_date) + len(self.failures)
+
+
+@dataclass
+class Summary:
+    parsed: int
+    up_to_date: int
+    failures: list[Failure]
+    store: Path
+
+
+def plan(inputs: Iterable[str], out: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan:
+    """What a batch over `inputs` into `out` has to do. Raises RuleError for a broken rule file
+    and BatchError for a store that cannot be opened, before any work."""
+    rules.load()
+    out = Path(out)
+    files, failures = expand(inputs, out)
+    with Store(out) as store:
+        entries = store.entries()
+    todo = Plan(out, [], [], failures)
+    owners: dict[str, str] = {}
+    for path in files:
+        doc_id = doc_id_for(path)
+        if doc_id in owners:
+            failures.append(Failure(path, "input", f"has the same document id {doc_id!r} as {owners[doc_id]}; "
+                                                   "rename one of them"))
+            continue
+        owners[doc_id] = path
+        entry = entries.get(doc_id)
+        if (entry and entry == Entry(doc_id, path, file_sha256(path, max_bytes), parser_id())
+                and (out / f"{doc_id}.json").is_file()):
+            todo.up_to_date.append(doc_id)
+        else:
+            todo.jobs.append(path)
+    return todo
+
+
+def run(todo: Plan, workers: int | None = None, executor: str = "local", scheduler: str | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES, on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
+    """Parse the plan's jobs, store each document as it arrives, drop documents that are no
+    longer inputs, and export the tables. Raises BatchError when the executor cannot start,
+    OSError when the tables cannot be written."""
+    if executor == "dask" and not scheduler:
+        raise BatchError("--executor dask needs --scheduler ADDRESS")
+    if not todo.jobs:
+        outcomes: Iterable[Outcome] = ()
+    elif executor == "dask":
+        outcomes = run_dask(todo.jobs, parse_task, scheduler, max_bytes)
+    else:
+        outcomes = run_local(todo.jobs, parse_task, workers or default_workers(), max_bytes)
+    failures = list(todo.failures)
+    kept = set(todo.up_to_date)
+    out = todo.out
+    with Store(out) as store:
+        for outcome in outcomes:
+            if isinstance(outcome, Parsed):
+                outcome = _keep(out, store, outcome)
+            if isinstance(outcome, Failure):
+                failures.append(outcome)
+            else:
+                kept.add(outcome.entry.doc_id)
+            if on_outcome:
+                on_outcome(outcome)
+        # The dataset is this run's documents: drop what earlier runs stored for other files.
+        stale = (set(store.entries()) | {p.stem for p in out.glob("*.json")}) - kept
+        for doc_id in sorted(stale):
+            emit.remove_dataset(out, doc_id)
+        store.remove(stale)
+        store.set_errors((f.file, f.stage, f.message) for f in failures)
+        store.export(out, processes=workers or default_workers())
+    return Summary(len(kept) - len(todo.up_to_date), len(todo.up_to_date), failures, store.path)
+
+
+def _keep(out: Path, store: Store, parsed: Parsed) -> Outcome:
+    # The JSON first: a run killed between the two has no store entry, so the document is parsed again.
+    try:
+        emit.write_dataset(out, parsed.entry.doc_id, parsed.dataset)
+        store.put(parsed)
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        return Failure(parsed.entry.source, "emit", f"cannot write to {out} ({reason})")
+    return parsed
+
+
+def parse_task(path: str, max_bytes: int) -> Outcome:
+    """One document, start to end: the task every executor runs. Never raises."""
+    try:
+        doc = parse(path, max_bytes=max_bytes)
+    except PolicyParseError as exc:
+        return Failure(path, _stage(exc.__traceback__), exc.reason)
+    except Exception as exc:  # a bug in one document must not take down the batch
+        return Failure(path, _stage(exc.__traceback__), internal_error(exc))
+    try:
+        data = emit.to_dict(doc)
+        return Parsed(Entry(doc.doc_id, doc.source, doc.sha256, parser_id()), emit.dataset_json(data), doc.text,
+                      emit.table_rows(data))
+    except Exception as exc:
+        return Failure(path, "emit", internal_error(exc))
+
+
+def _stage(tb: TracebackType | None) -> str:
+    """The stage an error came from: the pipeline module parse() had called into."""
+    while tb is not None and tb.tb_frame.f_code is not parse.__code__:
+        tb = tb.tb_next
+    module = tb.tb_next.tb_frame.f_globals.get("__name__", "") if tb and tb.tb_next else ""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "pipeline" and parts[1] != "run" else "parse"
+
+
+def run_local(paths: Iterable[str], task: Task, workers: int, max_bytes: int) -> Iterator[Outcome]:
+    """Each document a task in a pool of worker processes; outcomes as they finish."""
+    queue = deque(paths)
+    context = multiprocessing.get_context("spawn")
+    while queue:
+        suspects: list[str] = []
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            running = {}
+            while (queue or running) and not suspects:
+                while queue and len(running) < 2 * workers:
+                    path = queue.popleft()
+                    running[pool.submit(task, path, max_bytes)] = path
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    path = running.pop(future)
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:
+                        suspects.append(path)
+                        continue
+                    except Exception as exc:
+                        outcome = Failure(path, "worker", f"the worker could not hand back its result ({_one_line(exc)})")
+                    yield outcome
+            suspects += running.values()
+        # A worker died and the pool with it. Which of the documents then in the pool killed it
+        # is unknown: each runs again alone, so only the one that kills its worker is lost.
+        for path in suspects:
+            yield _alone(task, path, max_bytes, context)
+
+
+def _alone(task: Task, path: str, max_bytes: int, context) -> Outcome:
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        try:
+            pool.submit(os.getpid).result()
+        except BrokenProcessPool:  # not the document: no worker can start here
+            raise BatchError("worker processes die before parsing anything (see the messages above)") from None
+        try:
+            return pool.submit(task, path, max_bytes).result()
+        except BrokenProcessPool:
+            return Failure(path, "worker", WORKER_DIED)
+
+
+def run_dask(paths: Iterable[str], task: Task, scheduler: str, max_bytes: int) -> Iterator[Outcome]:
+    """Each document a task on an existing dask.distributed cluster. The workers need policyparse
+    installed and must see the input files at the same paths; results come back here."""
+    from distributed import Client, KilledWorker, as_completed
+
+    try:
+        client = Client(scheduler, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise BatchError(f"cannot connect to the dask scheduler at {scheduler} ({_one_line(exc)})") from None
+    with client:
+        queue = iter(paths)
+        window = 2 * max(1, sum(client.nthreads().values()))
+        owners = {}
+        finished = as_completed(loop=client.loop)
+
+        def submit() -> None:
+            path = next(queue, None)
+            if path is not None:
+                future = client.submit(task, path, max_bytes, pure=False)
+                owners[future.key] = path
+                finished.add(future)
+
+        for _ in range(window):
+            submit()
+        for future in finished:
+            path = owners.pop(future.key)
+            try:
+                outcome = future.result()
+            except KilledWorker:  # the document killed every worker that tried it
+                outcome = Failure(path, "worker", WORKER_DIED)
+            except Exception as exc:  # e.g. workers without policyparse, or with another version
+                outcome = Failure(path, "worker", f"the dask task failed ({type(exc).__name__}: {_one_line(exc)})")
+            future.release()
+            submit()
+            yield outcome
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:
+    """The files named by `inputs`: files as given, folders walked recursively, glob patterns
+    (** recursive), and @LIST files that name one input per line (blank lines and # comments
+    skipped). Hidden files and the output folder are left out of walks and patterns; every
+    other file is an input, so a type no backend reads is reported, not silently dropped."""
+    files: dict[str, str] = {}  # absolute path -> path as given, in input order
+    failures: list[Failure] = []
+    out = out.resolve()
+
+    def add(path: str) -> None:
+        files.setdefault(os.path.abspath(path), path)
+
+    def walk(folder: str) -> None:
+        for root, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and Path(root, d).resolve() != out)
+            for name in sorted(names):
+                if not name.startswith("."):
+                    add(os.path.join(root, name))
+
+    def one(text: str) -> None:
+        if os.path.isdir(text):
+            walk(text)
+        elif glob.has_magic(text) and not os.path.exists(text):
+            matches = [m for m in sorted(glob.glob(text, recursive=True)) if out not in Path(m).resolve().parents]
+            if not matches:
+                failures.append(Failure(text, "input", "no file matches this pattern"))
+            for match in matches:
+                walk(match) if os.path.isdir(match) else add(match)
+        else:
+            add(text)  # a missing file is reported by ingest, like any other unreadable input
+
+    for text in inputs:
+        if not text.startswith("@"):
+            one(text)
+            continue
+        try:
+            lines = Path(text[1:]).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            failures.append(Failure(text[1:], "input", f"cannot read the file list ({getattr(exc, 'strerror', None) or exc})"))
+            continue
+        for line in map(str.strip, lines):
+            if line and not line.startswith("#"):
+                one(line)
+    return list(files.values()), failures
+
+
+def file_sha256(path: str, max_bytes: int) -> str | None:
+    """The sha256 of a file's bytes, as ingest records it; None for what ingest would refuse unread."""
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) > max_bytes:
+            return None
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+@functools.cache
+def parser_id() -> str:
+    """A fingerprint of the code and rules that parse: a change to any of them parses everything again."""
+    digest = hashlib.sha256(SCHEMA_VERSION.encode())
+    for package in (pipeline, extractors, rules):
+        root = Path(package.__file__).parent
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".py", ".tsv", ".txt") and "__pycache__" not in path.parts:
+                digest.update(f"{package.__name__}/{path.relative_to(root).as_posix()}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -1,0 +1,334 @@
+"""The batch as a researcher runs it over an archive: one dataset from folders, globs and lists;
+bad files in errors.csv and the batch goes on; a re-run parses only what changed; a run killed
+with kill -9 and started again, a crashing worker, or a dask cluster all end with the same
+dataset as one clean local run."""
+import fcntl
+import os
+import pty
+import signal
+import sqlite3
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import FIXTURES, ROOT, SEED
+from pipeline import batch, emit
+from pipeline import store as store_module
+from pipeline.store import DB_NAME, Parsed
+
+FIXTURE = FIXTURES / "qingtian-2024-digital-economy.txt"
+
+
+def run(*args, env=None, **kwargs):
+    return subprocess.run([sys.executable, str(ROOT / "run_pipeline.py"), *map(str, args)], capture_output=True,
+                          text=True, cwd=ROOT, env=env, **kwargs)
+
+
+def variants(folder: Path, count: int, source: Path = FIXTURE) -> list[Path]:
+    """Copies of a plan with one number changed in each, as an archive grows."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = source.read_text(encoding="utf-8")
+    paths = []
+    for i in range(count):
+        path = folder / f"plan-{i:03d}.txt"
+        path.write_text(text.replace("2", str(3 + i % 7), 1), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    """Every file a batch leaves in DIR but the database, which db_dump reads."""
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file() and p.name != DB_NAME}
+
+
+def db_dump(out: Path) -> dict[str, list[tuple]]:
+    db = sqlite3.connect(out / DB_NAME)
+    names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    return {name: sorted(db.execute(f"SELECT * FROM {name}").fetchall(), key=repr) for name in names}
+
+
+def test_inputs_are_files_folders_globs_and_lists(tmp_path):
+    archive = tmp_path / "archive"
+    (archive / "2023" / "乐清").mkdir(parents=True)
+    (archive / "2024").mkdir()
+    (archive / ".git").mkdir()
+    for name in ("2023/乐清/a.txt", "2023/b.docx", "2024/c.txt", ".git/d.txt", "2024/.DS_Store"):
+        (archive / name).write_text("x", encoding="utf-8")
+    out = archive / "out"  # an output folder inside the archive is not an input
+    out.mkdir()
+    (out / "documents.csv").write_text("x", encoding="utf-8")
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"# plans to add\n\n{archive / '2024' / 'c.txt'}\n{tmp_path / 'missing.txt'}\n", encoding="utf-8")
+
+    files, failures = batch.expand([str(archive), f"{tmp_path}/**/c.txt", f"@{listing}", f"{tmp_path}/*.pdf",
+                                    f"@{tmp_path / 'no-list.txt'}"], out)
+
+    assert files == [str(archive / "2023" / "b.docx"), str(archive / "2023" / "乐清" / "a.txt"),
+                     str(archive / "2024" / "c.txt"), str(tmp_path / "missing.txt")]
+    assert [(f.file, f.stage) for f in failures] == [(f"{tmp_path}/*.pdf", "input"),
+                                                     (str(tmp_path / "no-list.txt"), "input")]
+    assert failures[0].message == "no file matches this pattern"
+    assert failures[1].message.startswith("cannot read the file list")
+
+
+def test_batch_writes_the_tables_parse_writes_plus_parquet_and_plans_db(tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "plan.docx").write_bytes(b"PK\x03\x04")  # a DOCX cut off after its first bytes
+    twin = bad / "sub" / SEED.name  # the same document id as the seed: refused, named
+    twin.parent.mkdir()
+    twin.write_bytes(SEED.read_bytes())
+    parsed, out = tmp_path / "parse", tmp_path / "batch"
+    assert run("parse", SEED, FIXTURE, "--out", parsed, "--quiet").returncode == 0
+
+    result = run("batch", SEED, FIXTURE, bad, "--out", out, "--workers", "2")
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert sorted(result.stderr.splitlines()) == sorted([
+        f"policyparse: error: {bad / 'empty.txt'}: empty file",
+        f"policyparse: error: {bad / 'plan.docx'}: damaged DOCX file (truncated or corrupt zip)",
+        f"policyparse: error: {twin}: has the same document id 'yueqing-2023-manufacturing-plan' as {SEED}; "
+        "rename one of them",
+    ])  # one line per failure, and no progress bar: stderr is not a terminal
+    assert result.stdout.startswith(f"{out}: 5 documents: 2 parsed, 0 up to date, 3 failed")
+    errors = (out / "errors.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert errors[0] == "file,stage,message"
+    assert sorted(line.split(",")[:2] for line in errors[1:]) == [
+        [str(bad / "empty.txt"), "ingest"], [str(bad / "plan.docx"), "ingest"], [str(twin), "input"]]
+    for name in [*emit.TABLE_COLUMNS, *(p.name for p in parsed.glob("*.json"))]:
+        file = name if name.endswith(".json") else f"{name}.csv"
+        assert (out / file).read_bytes() == (parsed / file).read_bytes(), file
+    db = sqlite3.connect(out / DB_NAME)
+    for name in emit.TABLE_COLUMNS:
+        csv_rows = (out / f"{name}.csv").read_text(encoding="utf-8-sig").count("\n") - 1
+        table = pq.read_table(out / f"{name}.parquet")
+        assert table.column_names == emit.table_columns(name)
+        assert table.num_rows == csv_rows == db.execute(f"SELECT count(*) FROM {name}").fetchone()[0], name
+    hedged = pq.read_table(out / "targets.parquet").to_pandas()["hedged"]
+    assert hedged.dtype == bool and hedged.sum() == db.execute("SELECT count(*) FROM targets WHERE hedged").fetchone()[0]
+
+
+def test_a_grown_archive_parses_only_new_and_changed_files_and_equals_a_clean_run(tmp_path):
+    archive = tmp_path / "archive"
+    first = variants(archive, 4)
+    out = tmp_path / "out"
+    todo = batch.plan([str(archive)], out)
+    assert len(todo.jobs) == 4
+    batch.run(todo, workers=2)
+
+    first[1].write_text(first[1].read_text(encoding="utf-8").replace("年", "年度", 1), encoding="utf-8")
+    first[3].unlink()  # gone from the archive: gone from the dataset
+    (archive / "new").mkdir()
+    new = archive / "new" / "plan-new.txt"
+    new.write_bytes(SEED.read_bytes())
+    todo = batch.plan([str(archive)], out)
+    assert sorted(todo.jobs) == sorted([str(first[1]), str(new)])
+    assert sorted(todo.up_to_date) == ["plan-000", "plan-002"]
+    summary = batch.run(todo, workers=2)
+    assert (summary.parsed, summary.up_to_date, summary.failures) == (2, 2, [])
+
+    clean = tmp_path / "clean"
+    batch.run(batch.plan([str(archive)], clean), workers=1)
+    assert snapshot(out) == snapshot(clean)
+    assert db_dump(out) == db_dump(clean)
+    assert not (out / "plan-003.json").exists()
+
+
+def test_a_run_killed_with_kill_9_and_restarted_ends_as_an_uninterrupted_run(tmp_path):
+    archive = tmp_path / "archive"
+    variants(archive, 24, source=SEED)
+    killed, clean = tmp_path / "killed", tmp_path / "clean"
+    proc = subprocess.Popen([sys.executable, str(ROOT / "run_pipeline.py"), "batch", str(archive), "--out",
+                             str(killed), "--workers", "1", "--quiet"], cwd=ROOT, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and len(list(killed.glob("*.json"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGKILL)  # the run and its worker, mid-way
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert 3 <= len(list(killed.glob("*.json"))) < 24
+
+    restarted = run("batch", archive, "--out", killed, "--workers", "2")
+    assert restarted.returncode == 0, restarted.stderr
+    assert " up to date, 0 failed" in restarted.stdout and " 0 up to date" not in restarted.stdout
+    assert run("batch", archive, "--out", clean, "--workers", "2").returncode == 0
+    assert snapshot(killed) == snapshot(clean)
+    assert db_dump(killed) == db_dump(clean)
+
+
+def crash_on_request(path: str, max_bytes: int):
+    """A task whose worker dies on one document, as a segfault or the OOM killer would."""
+    if "crash" in path:
+        os._exit(3)
+    return batch.parse_task(path, max_bytes)
+
+
+def test_a_worker_that_dies_loses_only_its_own_document(tmp_path):
+    good = variants(tmp_path, 3)
+    crash = tmp_path / "crash.txt"
+    crash.write_bytes(FIXTURE.read_bytes())
+    paths = [str(good[0]), str(crash), str(good[1]), str(good[2])]
+
+    outcomes = list(batch.run_local(paths, crash_on_request, 1, 1 << 20))
+
+    assert sorted(o.entry.source for o in outcomes if isinstance(o, Parsed)) == sorted(map(str, good))
+    assert [o for o in outcomes if isinstance(o, batch.Failure)] == [
+        batch.Failure(str(crash), "worker", batch.WORKER_DIED)]
+
+
+def test_an_error_names_its_stage_and_the_file(tmp_path, monkeypatch):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert batch.parse_task(str(tmp_path / "empty.txt"), 1 << 20) == batch.Failure(
+        str(tmp_path / "empty.txt"), "ingest", "empty file")
+
+    def broken(*args):
+        raise KeyError("heading")
+
+    monkeypatch.setattr("pipeline.segment.read_header", broken)  # a bug deep inside the segment stage
+    failure = batch.parse_task(str(FIXTURE), 1 << 20)
+    assert (failure.file, failure.stage) == (str(FIXTURE), "segment")
+    assert failure.message.startswith("internal error while parsing (KeyError: 'heading')")
+
+
+def test_the_same_task_runs_on_an_existing_dask_cluster(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    inputs = [SEED, FIXTURE, tmp_path / "empty.txt"]
+    local, remote = tmp_path / "local", tmp_path / "dask"
+    assert run("batch", *inputs, "--out", local, "--workers", "2").returncode == 1
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        result = run("batch", *inputs, "--out", remote, "--executor", "dask", "--scheduler", cluster.scheduler_address)
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{remote}: 3 documents: 2 parsed, 0 up to date, 1 failed")
+    assert snapshot(remote) == snapshot(local)
+    assert db_dump(remote) == db_dump(local)
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path):
+    pytest.importorskip("distributed")
+    env = {**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "1s"}
+    result = run("batch", FIXTURE, "--out", tmp_path, "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9", env=env)
+    assert result.returncode == 2
+    assert result.stderr.startswith("policyparse: error: cannot connect to the dask scheduler at tcp://127.0.0.1:9 (")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_progress_bar_shows_rate_eta_and_failures_on_a_terminal(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
+    proc = subprocess.Popen([sys.executable, str(ROOT / "run_pipeline.py"), "batch", str(FIXTURE),
+                             str(tmp_path / "empty.txt"), "--out", str(tmp_path / "out"), "--workers", "1"],
+                            cwd=ROOT, stderr=slave, stdout=subprocess.DEVNULL)
+    os.close(slave)
+    screen = b""
+    while chunk := _read(master):
+        screen += chunk
+    proc.wait()
+    text = screen.decode()
+    assert "policyparse: error: " + str(tmp_path / "empty.txt") + ": empty file" in text
+    final = text.rstrip().split("\r")[-1]
+    assert "2/2 [" in final and "doc/s" in final and "failed=1" in final and "<00:00" in final
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 4096)
+    except OSError:  # the terminal closed with the process
+        return b""
+
+
+def test_a_document_is_skipped_only_with_the_same_file_parser_store_and_json(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    batch.run(batch.plan([str(FIXTURE)], out), workers=1)
+    assert batch.plan([str(FIXTURE)], out).up_to_date == [FIXTURE.stem]
+    moved = tmp_path / "moved.json"
+    (out / f"{FIXTURE.stem}.json").rename(moved)
+    assert batch.plan([str(FIXTURE)], out).jobs == [str(FIXTURE)]
+    moved.rename(out / f"{FIXTURE.stem}.json")
+    with monkeypatch.context() as patch:
+        patch.setattr(batch, "parser_id", lambda: "another-parser")
+        assert batch.plan([str(FIXTURE)], out).jobs == [str(FIXTURE)]
+    assert batch.plan([str(FIXTURE)], out).up_to_date == [FIXTURE.stem]
+    monkeypatch.setattr(store_module, "SCHEMA_ID", "tables-of-another-version")
+    assert batch.plan([str(FIXTURE)], out).jobs == [str(FIXTURE)]
+
+
+def test_a_store_that_is_not_a_database_is_named_and_left_alone(tmp_path):
+    (tmp_path / DB_NAME).write_bytes(b"not a database, but somebody's notes" * 200)
+    result = run("batch", FIXTURE, "--out", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"policyparse: error: {tmp_path / DB_NAME}: cannot open the store (")
+    assert result.stderr.endswith("; move it away to start over\n") and result.stderr.count("\n") == 1
+    assert (tmp_path / DB_NAME).read_bytes().startswith(b"not a database")
+
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    sqlite3.connect(theirs / DB_NAME).executescript("CREATE TABLE notes (text); INSERT INTO notes VALUES ('keep me');")
+    with pytest.raises(batch.BatchError, match="not a policyparse store"):
+        batch.plan([str(FIXTURE)], theirs)
+    assert sqlite3.connect(theirs / DB_NAME).execute("SELECT text FROM notes").fetchall() == [("keep me",)]
+
+
+def readme_queries() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### plans.db", 1)[1].split("\n## ", 1)[0]
+    return [block.split("```", 1)[0] for block in section.split("```sql\n")[1:]]
+
+
+def test_the_readme_queries_answer_what_the_csv_tables_say(tmp_path):
+    """Each SQL example of the README against the same question asked of the CSVs with pandas."""
+    import pandas as pd
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for path in (SEED, FIXTURE):
+        (archive / path.name).write_bytes(path.read_bytes())
+    later = SEED.read_text(encoding="utf-8").replace("2023", "2024").replace("2200", "2500")
+    (archive / "yueqing-2024-manufacturing-plan.txt").write_text(later, encoding="utf-8")
+    out = tmp_path / "out"
+    assert batch.run(batch.plan([str(archive)], out), workers=2).failures == []
+    db = sqlite3.connect(out / DB_NAME)
+    tables = {name: pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+              for name in ("documents", "targets", "responsibilities")}
+    for name, frame in tables.items():
+        frame["order"] = range(len(frame))
+    targets = tables["targets"]
+    leads = tables["responsibilities"].query("role == 'lead'").rename(columns={"unit": "lead"})
+    leads = leads[["doc_id", "scope", "section_path", "annex_seq", "lead"]]
+
+    def sql(query: str) -> list[tuple]:
+        return [tuple("" if v is None else str(v) for v in row) for row in db.execute(query)]
+
+    leads_most, across_years, hedged = readme_queries()
+
+    body = targets.query("source == 'body'").merge(leads.query("scope == 'section'").drop(columns="annex_seq"),
+                                                   on=["doc_id", "section_path"])
+    annex = targets.query("source == 'annex'").merge(leads.query("scope == 'annex_row'").drop(columns="section_path"),
+                                                     on=["doc_id", "annex_seq"])
+    counts = pd.concat([body, annex])["lead"].value_counts().rename_axis("lead").reset_index(name="targets")
+    counts = counts.sort_values(["targets", "lead"], ascending=[False, True]).head(10)
+    assert sql(leads_most) == [(u, str(n)) for u, n in zip(counts["lead"], counts["targets"])]
+    assert len(counts) == 10
+
+    plan_years = tables["documents"][["doc_id", "year"]].rename(columns={"year": "plan_year"})
+    years = targets.query("indicator == '规上工业产值'").merge(plan_years, on="doc_id")
+    years = years.sort_values(["plan_year", "doc_id", "order"])
+    columns = ["plan_year", "doc_id", "target_id", "value", "unit", "value_base", "base_unit", "comparator", "kind"]
+    assert sql(across_years) == list(years[columns].itertuples(index=False, name=None))
+    assert set(years["plan_year"]) == {"2023", "2024"}
+
+    expected = targets.query("hedged == 'true'").sort_values(["doc_id", "order"])
+    columns = ["doc_id", "target_id", "modality", "indicator", "value", "unit", "text"]
+    assert sql(hedged) == list(expected[columns].itertuples(index=False, name=None))
+    assert len(expected) > 0

@@ -5,7 +5,6 @@ import functools
 import logging
 from dataclasses import dataclass
 
-import jieba
 
 import rules
 
@@ -18,9 +17,11 @@ def fold(text: str) -> str:
 
 
 @functools.cache
-def tokenizer() -> jieba.Tokenizer:
+def tokenizer():
     """Our own jieba tokenizer (never the shared module default), taught the domain words in
     rules/userdict.txt and every rule word, so a unit or an action is one token."""
+    import jieba  # here, not at import: jieba pulls in pkg_resources (~0.2 s)
+
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
     tok.load_userdict(str(rules.load().userdict))

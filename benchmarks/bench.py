@@ -2,7 +2,7 @@
 """Benchmarks for policyparse: a script, not a test. Every ratio compares two figures measured
 in the same run, on the same machine.
 
-    python benchmarks/bench.py                 # (a) (b) (c) (d) with 1,000 documents, ~8 minutes
+    python benchmarks/bench.py                 # (a) (b) (c) (d) with 1,000 documents, ~6 minutes
     python benchmarks/bench.py --big           # (d) with 10,000 documents too, ~10 minutes more
 
 (a) warm parse of the seed TXT against one jieba.lcut pass over the same text   goal <= 1.0x

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -210,23 +208,14 @@ class Store:
         except OverflowError:  # SQLite integers are 64-bit; a larger whole number (no plan writes one) goes in as a float
             self.db.executemany(insert, [tuple(map(_sql_value, row)) for row in values])
 
-    def export(self, out_dir: Path, processes: int = 1) -> list[Path]:
-        """The combined CSVs, one Parquet file per table, and errors.csv, each written atomically;
-        the tables in `processes` processes of their own, the largest first."""
-        sizes = {name: self.db.execute(f"SELECT count(*) FROM {name}").fetchone()[0] * len(emit.table_columns(name))
-                 for name in emit.TABLE_COLUMNS}
-        names = sorted(sizes, key=sizes.get, reverse=True)
-        if processes > 1:
-            with ProcessPoolExecutor(min(processes, len(names)), mp_context=get_context("spawn")) as pool:
-                tables = list(pool.map(export_table, [self.path] * len(names), [out_dir] * len(names), names))
-        else:
-            tables = [export_table(self.path, out_dir, name) for name in names]
+    def export(self, out_dir: Path) -> list[Path]:
+        """The combined CSVs, one Parquet file per table, and errors.csv, each written atomically."""
+        written = [path for name in emit.TABLE_COLUMNS for path in export_table(self.db, out_dir, name)]
         errors = self.db.execute("SELECT file, stage, message FROM errors ORDER BY file, stage, message")
-        return [*(path for paths in tables for path in paths),
-                emit.write_csv(out_dir / "errors.csv", ERRORS_COLUMNS, errors)]
+        return [*written, emit.write_csv(out_dir / "errors.csv", ERRORS_COLUMNS, errors)]
 
 
-def export_table(db_path: Path, out_dir: Path, name: str) -> list[Path]:
+def export_table(db: sqlite3.Connection, out_dir: Path, name: str) -> list[Path]:
     """`<name>.csv` and `<name>.parquet` in one pass over the table: the CSV writer pulls the
     rows, and every CHUNK_ROWS of them also go to the Parquet file as a row group."""
     import pyarrow as pa
@@ -235,23 +224,19 @@ def export_table(db_path: Path, out_dir: Path, name: str) -> list[Path]:
     columns = emit.table_columns(name)
     schema = pa.schema([(c, getattr(pa, PARQUET_TYPES[column_type(c)])()) for c in columns])
     csv_path, parquet_path = out_dir / f"{name}.csv", out_dir / f"{name}.parquet"
-    db = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        with emit.atomic_path(parquet_path) as tmp, pq.ParquetWriter(tmp, schema) as parquet:
-            def rows() -> Iterator[tuple]:
-                chunk: list[tuple] = []
-                for row in table_rows(db, name):
-                    chunk.append(row)
-                    yield row
-                    if len(chunk) == CHUNK_ROWS:
-                        parquet.write_table(_arrow_table(chunk, schema))
-                        chunk = []
-                if chunk:
+    with emit.atomic_path(parquet_path) as tmp, pq.ParquetWriter(tmp, schema) as parquet:
+        def rows() -> Iterator[tuple]:
+            chunk: list[tuple] = []
+            for row in table_rows(db, name):
+                chunk.append(row)
+                yield row
+                if len(chunk) == CHUNK_ROWS:
                     parquet.write_table(_arrow_table(chunk, schema))
+                    chunk = []
+            if chunk:
+                parquet.write_table(_arrow_table(chunk, schema))
 
-            emit.write_csv(csv_path, columns, rows())
-    finally:
-        db.close()
+        emit.write_csv(csv_path, columns, rows())
     return [csv_path, parquet_path]
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import regex
 
 from pipeline.extract import extract
-from pipeline.ingest import DEFAULT_MAX_BYTES, ingest
+from pipeline.ingest import ingest
+from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_PAGES
 from pipeline.link import link
 from pipeline.model import DOC_ID_CHARS, MAX_ID_BYTES, Document
 from pipeline.normalise import normalise
@@ -16,9 +17,10 @@ from pipeline.resolve import resolve
 from pipeline.segment import segment
 
 
-def parse(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def parse(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS,
+          max_pages: int = DEFAULT_MAX_PAGES) -> Document:
     """Parse one plan document into the document model. Raises PolicyParseError subclasses."""
-    raw = ingest(path, max_bytes=max_bytes)
+    raw = ingest(path, max_bytes=max_bytes, max_chars=max_chars, max_pages=max_pages)
     normalised = normalise(raw.text)
     text = normalised.text
     seg = segment(text, raw.tables)

@@ -116,8 +116,8 @@ def test_unreadable_pdfs_each_get_their_reason(tmp_path):
 
 def test_work_is_bounded_by_pages_and_time(tmp_path, monkeypatch):
     data = QINGTIAN_PDF.read_bytes()
-    monkeypatch.setattr(pdf_backend, "MAX_PAGES", 2)
-    assert refused(tmp_path, data) == "too many pages (3; the limit is 2)"
-    monkeypatch.setattr(pdf_backend, "MAX_PAGES", 500)
+    with pytest.raises(InputError) as info:
+        ingest(QINGTIAN_PDF, max_pages=2)
+    assert info.value.reason == "too many pages (3; the limit is 2, see --max-pages)"
     monkeypatch.setattr(pdf_backend, "MAX_SECONDS", -1.0)
     assert refused(tmp_path, data).startswith("gave up after")

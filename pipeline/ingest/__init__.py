@@ -10,11 +10,8 @@ from typing import Callable
 from pipeline.errors import InputError, UnsupportedFormat
 from pipeline.ingest import docx, html, legacy, pdf, txt
 from pipeline.ingest.layout import Extracted
+from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_PAGES
 from pipeline.model import RawDocument
-
-# Files beyond this are refused before reading: a plan notice is tens of kilobytes.
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-
 
 
 def _text(name: str, data: bytes) -> Extracted:
@@ -34,7 +31,8 @@ BACKENDS: dict[str, Callable[[str, bytes], Extracted]] = {
 }
 
 
-def ingest(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
+def ingest(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS,
+           max_pages: int = DEFAULT_MAX_PAGES) -> RawDocument:
     name = str(path)
     path = Path(path)
     if not path.exists():
@@ -54,7 +52,10 @@ def ingest(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(name, f"cannot read ({exc.strerror or exc})") from None
-    extracted = backend(name, data)
+    extracted = pdf.read(name, data, max_pages) if backend is pdf.read else backend(name, data)
+    if len(extracted.text) > max_chars:
+        raise InputError(name, f"too much text ({len(extracted.text):,} characters; the limit is {max_chars:,}, "
+                               "see --max-chars)")
     if not extracted.text.strip():
         raise InputError(name, "no text (the file holds only white space)")
     return RawDocument(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 import docx as python_docx
 from docx.opc.exceptions import PackageNotFoundError
@@ -48,6 +49,8 @@ def read(name: str, data: bytes) -> Extracted:
         document = python_docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise InputError(name, f"damaged DOCX file ({type(exc).__name__}: {exc})") from None
+    except (zlib.error, EOFError):  # a member whose compressed data is broken (found by fuzzing)
+        raise InputError(name, "damaged DOCX file (truncated or corrupt zip)") from None
     except ValueError:  # python-docx: a zip that is another Office file (.xlsx, .pptx)
         raise InputError(name, "not a Word document (another kind of Office file?)") from None
     numbering = Numbering(_numbering_element(document), document.styles.element)

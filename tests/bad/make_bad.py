@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -52,6 +53,20 @@ def docx_with(replace: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED
     return out.getvalue()
 
 
+def _flipped(data: bytes, offset: int) -> bytearray:
+    out = bytearray(data)
+    out[offset] ^= 0xFF
+    return out
+
+
+def _breaks_deflate(data: bytes, start: int, size: int) -> bool:
+    try:
+        zlib.decompressobj(-15).decompress(bytes(data[start:start + size]))
+    except zlib.error:
+        return True
+    return False
+
+
 def make(folder: Path) -> list[Path]:
     docx = DOCX.read_bytes()
     with zipfile.ZipFile(DOCX) as z:
@@ -72,6 +87,13 @@ def make(folder: Path) -> list[Path]:
         "thousands-of-pages.pdf": pdf([b""] * 5000),
         "big-50mb.txt": TEXT.read_bytes() * (50 * 1024 * 1024 // TEXT.stat().st_size + 1),
     }
+    # A flipped byte inside the deflate stream of word/document.xml (the fuzz target found it).
+    with zipfile.ZipFile(DOCX) as z:
+        member = z.getinfo("word/document.xml")
+    data_start = member.header_offset + 30 + len(member.filename) + len(member.extra)
+    files["corrupt-deflate.docx"] = next(
+        bytes(corrupt) for offset in range(data_start, data_start + member.compress_size)
+        if _breaks_deflate(corrupt := _flipped(docx, offset), data_start, member.compress_size))
     for name, data in files.items():
         (folder / name).write_bytes(data)
     return [folder / name for name in files]

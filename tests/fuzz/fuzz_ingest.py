@@ -3,7 +3,9 @@ of the names a backend reads, either parse or are refused with an InputError nam
 Anything else (another exception, a hang, a crash) is a bug: atheris writes the input that
 found it to artifacts/; add it to tests/bad with its expected outcome.
 
-    python tests/fuzz/fuzz_ingest.py -max_total_time=25 -artifact_prefix=artifacts/ tests/fuzz/seeds
+    python tests/fuzz/fuzz_ingest.py -max_total_time=25 -artifact_prefix=artifacts/ artifacts/fuzz-corpus tests/fuzz/seeds
+
+(libFuzzer adds what it finds to the first folder: never name tests/fuzz/seeds first.)
 
 CI runs it so for a bounded time (.ci/run); tests/test_fuzz.py runs `one_input` under hypothesis
 without atheris."""

@@ -31,7 +31,7 @@ def _csv(columns: list[str], rows: list[list]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows([[neutralise(cell(v)) for v in row] for row in rows])
+    writer.writerows([[neutralise(cell(v)) if isinstance(v, (str, list)) else cell(v) for v in row] for row in rows])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import make_bad
 import pytest
 
 from conftest import ROOT
@@ -18,8 +19,6 @@ from pipeline.cli import main
 from pipeline.run import doc_id_for
 
 BAD = ROOT / "tests" / "bad"
-sys.path.insert(0, str(BAD))
-import make_bad  # (the generator of the big and binary cases lives beside them)
 
 
 @dataclass(frozen=True)

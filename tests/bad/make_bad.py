@@ -19,7 +19,6 @@ LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol0 "lol">\n'
 def pdf(pages: list[bytes], resources: bytes = b"<< >>", objects: tuple[bytes, ...] = ()) -> bytes:
     """A PDF of A4 pages with the given content streams; `objects` are numbered after the pages."""
     first_page = 3
-    first_extra = first_page + 2 * len(pages)
     kids = b" ".join(b"%d 0 R" % (first_page + 2 * i) for i in range(len(pages)))
     bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(pages))]
     for i, content in enumerate(pages):
@@ -27,7 +26,6 @@ def pdf(pages: list[bytes], resources: bytes = b"<< >>", objects: tuple[bytes, .
                       % (resources, first_page + 2 * i + 1))
         bodies.append(stream(content))
     bodies += objects
-    assert len(bodies) == first_extra - 1 + len(objects)
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
     for number, body in enumerate(bodies, 1):
@@ -94,6 +92,9 @@ def make(folder: Path) -> list[Path]:
     files["corrupt-deflate.docx"] = next(
         bytes(corrupt) for offset in range(data_start, data_start + member.compress_size)
         if _breaks_deflate(corrupt := _flipped(docx, offset), data_start, member.compress_size))
+    # A zip that says it needs version 16.1 to unpack (the fuzz target found it).
+    directory = docx.index(b"PK\x01\x02")
+    files["zip-version.docx"] = docx[:directory + 6] + (161).to_bytes(2, "little") + docx[directory + 8:]
     for name, data in files.items():
         (folder / name).write_bytes(data)
     return [folder / name for name in files]

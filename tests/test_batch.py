@@ -176,13 +176,15 @@ def crash_on_request(path: str, limits: Limits):
 def hang_on_request(path: str, limits: Limits):
     """The parse task, with a parser that never ends on a "hang" document: in Python code (the
     alarm stops it), or where no signal handler runs, as in a C extension (the watchdog kills
-    the worker)."""
+    the worker); on a "hang-hog" it asks for twice the memory limit instead."""
     if "hang" not in path:
         return batch.parse_task(path, limits)
 
     def hang(*args, **kwargs):
         if "in-c" in path:
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        if "hog" in path:
+            return bytearray(2 * limits.memory_mb * 1024 * 1024)
         time.sleep(3600)
 
     original, batch.parse = batch.parse, hang
@@ -217,6 +219,14 @@ def test_a_document_over_its_time_limit_is_recorded_as_failed_and_the_batch_goes
     failures = {o.file: o for o in outcomes if isinstance(o, batch.Failure)}
     assert failures[str(hang)] == batch.Failure(str(hang), "limit", batch.time_limit_message(limits))
     assert failures[str(stuck)].stage == "limit" and failures[str(stuck)].message.endswith("its worker was killed")
+
+
+def test_a_document_over_the_memory_limit_is_recorded_as_failed(tmp_path):
+    hog = tmp_path / "hang-hog.txt"
+    hog.write_bytes(FIXTURE.read_bytes())
+    limits = Limits(memory_mb=1024)
+    assert list(batch.run_local([str(hog)], hang_on_request, 1, limits)) == [
+        batch.Failure(str(hog), "limit", "used more than 1,024 MB of memory (see --max-memory)")]
 
 
 def test_limits_are_options_and_a_refusal_names_the_option(tmp_path):

@@ -98,3 +98,19 @@ def test_a_batch_over_the_whole_corpus_records_each_bad_file_and_keeps_the_rest(
         parsed = {Path(row["source"]).name for row in csv.DictReader(f)}
     assert parsed == {c.file for c in default if not c.exit}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize("doc_id", ["../../escaped", "/tmp/escaped", ".hidden", "a/b", ""])
+def test_a_dataset_json_with_a_doctored_doc_id_is_not_read_and_nothing_is_written_outside_out(
+        doc_id, tmp_path, monkeypatch, capsys, seed_doc):
+    from pipeline.emit import to_dict
+
+    monkeypatch.chdir(tmp_path)
+    data = to_dict(seed_doc)
+    data["document"]["doc_id"] = doc_id
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "plan.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    assert main(["report", "in/plan.json", "--out", "out/report", "--quiet"]) == 1
+    assert capsys.readouterr().err == "policyparse: error: in/plan.json: not a dataset written by `policyparse parse`\n"
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == ["in", "in/plan.json"]

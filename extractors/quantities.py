@@ -230,5 +230,5 @@ def _unknown(text: str, m: regex.Match) -> Quantity:
 def exact(value: Decimal) -> Decimal:
     """Drop trailing zeros without going to exponent form: 13000.0 → 13000, 7.80 → 7.8."""
     if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
+        return Decimal(int(value))  # not quantize: it refuses a whole number longer than the context precision
     return value.normalize()

@@ -17,26 +17,33 @@ import glob
 import hashlib
 import multiprocessing
 import os
+import signal
 import sqlite3
+import threading
+import time
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Callable, Iterable, Iterator
 
 import extractors
 import pipeline
 import rules
 from pipeline import emit
 from pipeline.errors import BatchError, PolicyParseError, internal_error
-from pipeline.ingest import DEFAULT_MAX_BYTES
+from pipeline.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
 from pipeline.model import SCHEMA_VERSION
 from pipeline.run import doc_id_for, parse
 from pipeline.store import Entry, Parsed, Store
 
 WORKER_DIED = "the worker process died while parsing this document (a crash, or killed for using too much memory)"
+# After the time limit a worker stuck in C code (where the alarm cannot interrupt it) gets this
+# much longer, then its process ends and the pool replaces it.
+KILL_GRACE_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -44,12 +51,12 @@ class Failure:
     """A document that is not in the dataset: one row of errors.csv."""
 
     file: str
-    stage: str  # input, ingest, normalise, segment, extract, resolve, parse, emit, worker
+    stage: str  # input, ingest, normalise, segment, extract, resolve, parse, emit, worker, limit
     message: str
 
 
 Outcome = Parsed | Failure
-Task = Callable[[str, int], Outcome]
+Task = Callable[[str, Limits], Outcome]
 
 
 @dataclass
@@ -99,7 +106,7 @@ def plan(inputs: Iterable[str], out: str | Path, max_bytes: int = DEFAULT_MAX_BY
 
 
 def run(todo: Plan, workers: int | None = None, executor: str = "local", scheduler: str | None = None,
-        max_bytes: int = DEFAULT_MAX_BYTES, on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
+        limits: Limits = DEFAULT_LIMITS, on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
     """Parse the plan's jobs, store each document as it arrives, drop documents that are no
     longer inputs, and export the tables. Raises BatchError when the executor cannot start,
     OSError when the tables cannot be written."""
@@ -108,9 +115,9 @@ def run(todo: Plan, workers: int | None = None, executor: str = "local", schedul
     if not todo.jobs:
         outcomes: Iterable[Outcome] = ()
     elif executor == "dask":
-        outcomes = run_dask(todo.jobs, parse_task, scheduler, max_bytes)
+        outcomes = run_dask(todo.jobs, parse_task, scheduler, limits)
     else:
-        outcomes = run_local(todo.jobs, parse_task, workers or default_workers(), max_bytes)
+        outcomes = run_local(todo.jobs, parse_task, workers or default_workers(), limits)
     failures = list(todo.failures)
     kept = set(todo.up_to_date)
     out = todo.out
@@ -145,10 +152,20 @@ def _keep(out: Path, store: Store, parsed: Parsed) -> Outcome:
     return parsed
 
 
-def parse_task(path: str, max_bytes: int) -> Outcome:
+class TimeLimit(BaseException):
+    """The document's wall time ran out (a BaseException, so that no `except Exception` in a
+    backend mistakes it for a damaged file)."""
+
+
+def parse_task(path: str, limits: Limits) -> Outcome:
     """One document, start to end: the task every executor runs. Never raises."""
     try:
-        doc = parse(path, max_bytes=max_bytes)
+        with _bounded(limits):
+            doc = parse(path, max_bytes=limits.bytes, max_chars=limits.chars, max_pages=limits.pages)
+    except TimeLimit:
+        return Failure(path, "limit", time_limit_message(limits))
+    except MemoryError:
+        return Failure(path, "limit", f"used more than {limits.memory_mb:,} MB of memory (see --max-memory)")
     except PolicyParseError as exc:
         return Failure(path, _stage(exc.__traceback__), exc.reason)
     except Exception as exc:  # a bug in one document must not take down the batch
@@ -161,6 +178,47 @@ def parse_task(path: str, max_bytes: int) -> Outcome:
         return Failure(path, "emit", internal_error(exc))
 
 
+def time_limit_message(limits: Limits) -> str:
+    return f"gave up after {limits.seconds:g} s (the time limit per document, see --max-seconds)"
+
+
+@contextmanager
+def _bounded(limits: Limits) -> Iterator[None]:
+    """Run the block under the document's limits, when this is a worker process's main thread
+    (a dask worker runs tasks in threads: there the cluster's own limits apply). The alarm
+    raises TimeLimit in Python code; a watchdog ends the process if C code holds on past it.
+    The memory limit caps the process's heap, so an allocation past it raises MemoryError."""
+    if multiprocessing.parent_process() is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _cap_memory(limits.memory_mb)
+
+    def expire(signum, frame):
+        raise TimeLimit
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    watchdog = threading.Timer(limits.seconds + KILL_GRACE_SECONDS, os._exit, (70,))
+    watchdog.daemon = True
+    signal.setitimer(signal.ITIMER_REAL, limits.seconds)
+    watchdog.start()
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        watchdog.cancel()
+
+
+def _cap_memory(megabytes: int) -> None:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    wanted = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_DATA, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
+
+
 def _stage(tb: TracebackType | None) -> str:
     """The stage an error came from: the pipeline module parse() had called into."""
     while tb is not None and tb.tb_frame.f_code is not parse.__code__:
@@ -170,7 +228,7 @@ def _stage(tb: TracebackType | None) -> str:
     return parts[1] if len(parts) > 1 and parts[0] == "pipeline" and parts[1] != "run" else "parse"
 
 
-def run_local(paths: Iterable[str], task: Task, workers: int, max_bytes: int) -> Iterator[Outcome]:
+def run_local(paths: Iterable[str], task: Task, workers: int, limits: Limits) -> Iterator[Outcome]:
     """Each document a task in a pool of worker processes; outcomes as they finish."""
     queue = deque(paths)
     context = multiprocessing.get_context("spawn")
@@ -181,7 +239,7 @@ def run_local(paths: Iterable[str], task: Task, workers: int, max_bytes: int) ->
             while (queue or running) and not suspects:
                 while queue and len(running) < 2 * workers:
                     path = queue.popleft()
-                    running[pool.submit(task, path, max_bytes)] = path
+                    running[pool.submit(task, path, limits)] = path
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
                     path = running.pop(future)
@@ -197,22 +255,25 @@ def run_local(paths: Iterable[str], task: Task, workers: int, max_bytes: int) ->
         # A worker died and the pool with it. Which of the documents then in the pool killed it
         # is unknown: each runs again alone, so only the one that kills its worker is lost.
         for path in suspects:
-            yield _alone(task, path, max_bytes, context)
+            yield _alone(task, path, limits, context)
 
 
-def _alone(task: Task, path: str, max_bytes: int, context) -> Outcome:
+def _alone(task: Task, path: str, limits: Limits, context) -> Outcome:
     with ProcessPoolExecutor(1, mp_context=context) as pool:
         try:
             pool.submit(os.getpid).result()
         except BrokenProcessPool:  # not the document: no worker can start here
             raise BatchError("worker processes die before parsing anything (see the messages above)") from None
+        started = time.monotonic()
         try:
-            return pool.submit(task, path, max_bytes).result()
+            return pool.submit(task, path, limits).result()
         except BrokenProcessPool:
+            if time.monotonic() - started > limits.seconds:  # the watchdog ended it
+                return Failure(path, "limit", time_limit_message(limits) + "; its worker was killed")
             return Failure(path, "worker", WORKER_DIED)
 
 
-def run_dask(paths: Iterable[str], task: Task, scheduler: str, max_bytes: int) -> Iterator[Outcome]:
+def run_dask(paths: Iterable[str], task: Task, scheduler: str, limits: Limits) -> Iterator[Outcome]:
     """Each document a task on an existing dask.distributed cluster. The workers need policyparse
     installed and must see the input files at the same paths; results come back here."""
     from distributed import Client, KilledWorker, as_completed
@@ -230,7 +291,7 @@ def run_dask(paths: Iterable[str], task: Task, scheduler: str, max_bytes: int) -
         def submit() -> None:
             path = next(queue, None)
             if path is not None:
-                future = client.submit(task, path, max_bytes, pure=False)
+                future = client.submit(task, path, limits, pure=False)
                 owners[future.key] = path
                 finished.add(future)
 

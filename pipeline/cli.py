@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 
 from pipeline import diff, emit, emit_diff, emit_report, emit_xlsx, evaluate, golden, report
-from rules import RuleError
 from pipeline.errors import BatchError, PolicyParseError, internal_error
-from pipeline.ingest import DEFAULT_MAX_BYTES
+from pipeline.limits import (DEFAULT_LIMITS, DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_MEMORY_MB,
+                             DEFAULT_MAX_PAGES, DEFAULT_MAX_SECONDS, Limits)
 from pipeline.messages import Messages
 from pipeline.run import parse
+from rules import RuleError
 
 PROG = "policyparse"
 _log = Messages(PROG)  # main() sets --quiet and --json-logs
@@ -25,10 +26,10 @@ def _error(path: str | None, reason: str) -> None:
     _log.error(path, reason)
 
 
-def _parse_one(path: str, max_bytes: int):
+def _parse_one(path: str, limits: Limits = DEFAULT_LIMITS):
     """The Document, or None after printing one line that says why not."""
     try:
-        return parse(path, max_bytes=max_bytes)
+        return parse(path, max_bytes=limits.bytes, max_chars=limits.chars, max_pages=limits.pages)
     except PolicyParseError as exc:
         _error(exc.path, exc.reason)
     except RuleError:
@@ -44,7 +45,7 @@ def cmd_parse(args) -> int:
     written = 0
     seen: dict[str, str] = {}
     for path in _log.progress(args.inputs, "parse", bar=False):  # a line per document is the progress
-        doc = _parse_one(path, args.max_bytes)
+        doc = _parse_one(path, _limits(args))
         if doc is None:
             failed += 1
             continue
@@ -125,7 +126,8 @@ def cmd_batch(args) -> int:
     from pipeline import batch
 
     out = Path(args.out)
-    todo = batch.plan(args.inputs, out, args.max_bytes)
+    limits = _limits(args)
+    todo = batch.plan(args.inputs, out, limits.bytes)
     for failure in todo.failures:
         _error(failure.file, failure.message)
     failed = len(todo.failures)
@@ -142,7 +144,7 @@ def cmd_batch(args) -> int:
 
     try:
         summary = batch.run(todo, workers=args.workers, executor=args.executor, scheduler=args.scheduler,
-                            max_bytes=args.max_bytes, on_outcome=report)
+                            limits=limits, on_outcome=report)
     except OSError as exc:
         _error(str(out), f"cannot write the tables ({exc.strerror or exc})")
         return 1
@@ -159,7 +161,7 @@ def cmd_golden(args) -> int:
     root = Path(args.golden_dir)
     status = 0
     for path in args.inputs:
-        doc = _parse_one(path, DEFAULT_MAX_BYTES)
+        doc = _parse_one(path)
         if doc is None:
             status = 1
             continue
@@ -196,7 +198,7 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
-def _dataset(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> dict | None:
+def _dataset(path: str) -> dict | None:
     """A dataset record: read from a JSON file `parse` wrote, or parsed from a document."""
     if path.lower().endswith(".json"):
         try:
@@ -208,7 +210,7 @@ def _dataset(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> dict | None:
             _error(path, "not a dataset written by `policyparse parse`")
             return None
         return data
-    doc = _parse_one(path, max_bytes)
+    doc = _parse_one(path)
     return None if doc is None else emit.to_dict(doc)
 
 
@@ -247,6 +249,31 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return seconds
+
+
+def _limits(args) -> Limits:
+    return Limits(args.max_bytes, args.max_chars, args.max_pages, getattr(args, "max_seconds", DEFAULT_MAX_SECONDS),
+                  getattr(args, "max_memory", DEFAULT_MAX_MEMORY_MB))
+
+
+def _add_limits(command: argparse.ArgumentParser) -> None:
+    """The per-document limits (pipeline/limits.py) as options; batch adds time and memory."""
+    command.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES,
+                         help=f"refuse larger input files (default: {DEFAULT_MAX_BYTES})")
+    command.add_argument("--max-chars", type=_positive, default=DEFAULT_MAX_CHARS,
+                         help=f"refuse a document whose text is longer (default: {DEFAULT_MAX_CHARS})")
+    command.add_argument("--max-pages", type=_positive, default=DEFAULT_MAX_PAGES,
+                         help=f"refuse a PDF with more pages (default: {DEFAULT_MAX_PAGES})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Turn Chinese government plan notices into datasets.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -254,8 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("parse", help="parse documents into DIR/<doc_id>.json and combined CSV tables")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="plan documents (.txt, .docx, .pdf, .html, .doc, .wps)")
     p.add_argument("--out", default="output", metavar="DIR", help="output folder (default: output)")
-    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
-                   help=f"refuse larger input files (default: {DEFAULT_MAX_BYTES})")
+    _add_limits(p)
     p.add_argument("--quiet", action="store_true", help="print only errors")
     p.add_argument("--xlsx", action="store_true", help="also write DIR/dataset.xlsx, a sheet per table")
     p.set_defaults(func=cmd_parse)
@@ -278,8 +304,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--executor", choices=["local", "dask"], default="local",
                    help="local process pool, or an existing dask.distributed cluster (needs --scheduler)")
     b.add_argument("--scheduler", metavar="ADDRESS", help="the dask scheduler, e.g. tcp://10.0.0.5:8786")
-    b.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
-                   help=f"refuse larger input files (default: {DEFAULT_MAX_BYTES})")
+    _add_limits(b)
+    b.add_argument("--max-seconds", type=_seconds, default=DEFAULT_MAX_SECONDS,
+                   help=f"give up on a document after this wall time in its worker, which is killed if it does "
+                        f"not stop (default: {DEFAULT_MAX_SECONDS:g})")
+    b.add_argument("--max-memory", type=_positive, default=DEFAULT_MAX_MEMORY_MB, metavar="MB",
+                   help=f"cap each worker's heap (Linux; default: {DEFAULT_MAX_MEMORY_MB})")
     b.add_argument("--quiet", action="store_true", help="print only errors")
     b.set_defaults(func=cmd_batch)
 

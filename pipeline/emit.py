@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from pipeline.by_unit import by_unit
-from pipeline.model import SCHEMA_VERSION, Document, Field
+import regex
+
+from pipeline.model import DOC_ID_CHARS, MAX_ID_BYTES, SCHEMA_VERSION, Document, Field
 
 if TYPE_CHECKING:  # pandas is imported by frames() only: a batch worker never needs it
     import pandas as pd
@@ -42,6 +44,27 @@ TABLE_COLUMNS = {
 ANNEX_ROW_FIELDS = ("seq", "measure", "measure_filled", "task", "units_raw", "start", "end", "task_start", "task_end",
                     "units_start", "units_end", "measure_start", "measure_end", "support_units_raw",
                     "support_units_start", "support_units_end", "link_section", "link_score")
+
+
+# What doc_id_for makes: letters, digits, Han, _ . - inside; never a path, never hidden.
+_SAFE_ID = regex.compile(rf"[{DOC_ID_CHARS}](?:[{DOC_ID_CHARS}.-]*[{DOC_ID_CHARS}])?")
+
+# A spreadsheet (Excel, WPS, LibreOffice) runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet shows but never evaluates: '=1+1 rather than =1+1. A lone = or - (the
+    comparator `=`, a dash in an empty cell) runs nothing and stays readable as it is. Used by
+    every CSV and XLSX writer; the JSON keeps the text as written."""
+    return "'" + text if len(text) > 1 and text.startswith(FORMULA_STARTS) else text
+
+
+def csv_cell(value):
+    """A value as a CSV cell: booleans as in the JSON (true/false), formula-like text neutralised."""
+    if value.__class__ is bool:
+        return "true" if value else "false"
+    return neutralise(value) if isinstance(value, str) else value
 
 
 def number(value: Decimal) -> int | float:
@@ -141,16 +164,30 @@ def write_document(out_dir: Path, doc: Document) -> Path:
     return write_dataset(out_dir, doc.doc_id, dataset_json(to_dict(doc)))
 
 
+def is_safe_id(doc_id) -> bool:
+    return (isinstance(doc_id, str) and _SAFE_ID.fullmatch(doc_id) is not None
+            and len(doc_id.encode("utf-8")) <= MAX_ID_BYTES)
+
+
+def member(out_dir: Path, doc_id: str, suffix: str) -> Path:
+    """`out_dir/<doc_id><suffix>`, refusing a doc_id that could name a file anywhere else."""
+    if not is_safe_id(doc_id):
+        raise ValueError(f"unsafe document id {doc_id!r}")
+    return out_dir / f"{doc_id}{suffix}"
+
+
 def write_dataset(out_dir: Path, doc_id: str, data: bytes) -> Path:
     """Write `<doc_id>.json` from the bytes dataset_json made (a batch worker makes them)."""
-    path = out_dir / f"{doc_id}.json"
+    path = member(out_dir, doc_id, ".json")
     atomic_write(path, data)
     return path
 
 
 def remove_dataset(out_dir: Path, doc_id: str) -> None:
     """Remove `<doc_id>.json`, if it is a dataset file (a batch drops documents no longer in its inputs)."""
-    path = out_dir / f"{doc_id}.json"
+    if not is_safe_id(doc_id):
+        return
+    path = member(out_dir, doc_id, ".json")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -160,7 +197,9 @@ def remove_dataset(out_dir: Path, doc_id: str) -> None:
 
 
 def is_dataset(data) -> bool:
-    return isinstance(data, dict) and "schema_version" in data and "document" in data
+    """A dataset record `parse` wrote, with a doc_id that names a file inside the output folder."""
+    return (isinstance(data, dict) and "schema_version" in data and isinstance(data.get("document"), dict)
+            and is_safe_id(data["document"].get("doc_id")))
 
 
 def read_datasets(out_dir: Path) -> list[dict]:
@@ -209,11 +248,12 @@ def frames(datasets: list[dict]) -> dict[str, pd.DataFrame]:
 
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence]) -> Path:
     """One table as CSV, streamed row by row: UTF-8 with BOM, LF line ends, booleans as in the
-    JSON (true/false), whole numbers without a trailing .0, empty cells for null."""
+    JSON (true/false), whole numbers without a trailing .0, empty cells for null, text that a
+    spreadsheet would run as a formula neutralised (see neutralise)."""
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([("true" if v else "false") if v.__class__ is bool else v for v in row] for row in rows)
+        writer.writerows([csv_cell(v) for v in row] for row in rows)
     return path
 
 

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from pipeline.diff import Diff
-from pipeline.emit import atomic_write
+from pipeline.emit import atomic_write, neutralise
 
 DIFF_COLUMNS = ["change", "where_old", "where_new", "indicator", "old", "new", "relative_change", "score",
                 "text_old", "text_new"]
@@ -31,7 +31,7 @@ def _csv(columns: list[str], rows: list[list]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows([[cell(v) for v in row] for row in rows])
+    writer.writerows([[neutralise(cell(v)) if isinstance(v, (str, list)) else cell(v) for v in row] for row in rows])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

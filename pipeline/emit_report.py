@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline import report
-from pipeline.emit import atomic_write
+from pipeline.emit import atomic_write, member
 
 
 def write_report(out_dir: Path, data: dict) -> Path:
-    path = out_dir / f"{data['document']['doc_id']}.html"
+    path = member(out_dir, data["document"]["doc_id"], ".html")
     atomic_write(path, report.document_page(data).encode("utf-8"))
     return path
 

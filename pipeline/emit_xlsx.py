@@ -17,22 +17,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.chart import display_width
-from pipeline.emit import atomic_write, frames, read_datasets
+from pipeline.emit import FORMULA_STARTS, atomic_write, frames, neutralise, read_datasets
 from pipeline.emit_diff import DIFF_COLUMNS, cell
 
 # Sheets in reading order: the documents, what they say, who does it, what the parser noticed.
 DATASET_SHEETS = ("documents", "sections", "annex_rows", "targets", "responsibilities", "by_unit", "findings")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Quantities Excel should show whole: 220,000,000,000 rather than 2.2E+11.
 QUANTITY_COLUMNS = {"value", "value_low", "value_high", "value_base", "value_base_high", "old", "new"}
 SCORE_COLUMNS = {"score", "link_score"}
 FIXED_DATE = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the zip entries' date too
 MIN_WIDTH, MAX_WIDTH = 6, 60
-
-
-def neutralise(text: str) -> str:
-    """Text a spreadsheet shows but never evaluates: '=1+1 rather than =1+1."""
-    return "'" + text if len(text) > 1 and text.startswith(FORMULA_STARTS) else text
 
 
 def _shown(value) -> str:

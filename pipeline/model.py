@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 SCHEMA_VERSION = "1.0"
+# The characters of a doc_id (a regex class): it names `<doc_id>.json` in the output folder, so
+# never a separator, never a leading dot. Kept under MAX_ID_BYTES so that any suffix still fits a file name.
+DOC_ID_CHARS = r"\p{Han}A-Za-z0-9_"
+MAX_ID_BYTES = 200
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,20 @@ from pathlib import Path
 import regex
 
 from pipeline.extract import extract
-from pipeline.ingest import DEFAULT_MAX_BYTES, ingest
+from pipeline.ingest import ingest
+from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_PAGES
 from pipeline.link import link
-from pipeline.model import Document
+from pipeline.model import DOC_ID_CHARS, MAX_ID_BYTES, Document
 from pipeline.normalise import normalise
 from pipeline.provenance import place_targets
 from pipeline.resolve import resolve
 from pipeline.segment import segment
 
 
-def parse(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def parse(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS,
+          max_pages: int = DEFAULT_MAX_PAGES) -> Document:
     """Parse one plan document into the document model. Raises PolicyParseError subclasses."""
-    raw = ingest(path, max_bytes=max_bytes)
+    raw = ingest(path, max_bytes=max_bytes, max_chars=max_chars, max_pages=max_pages)
     normalised = normalise(raw.text)
     text = normalised.text
     seg = segment(text, raw.tables)
@@ -47,7 +49,9 @@ def parse(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
 
 
 def doc_id_for(path: str | Path) -> str:
-    """The file name without extension, reduced to characters safe in any file name."""
-    stem = Path(path).stem
-    safe = regex.sub(r"[^\p{Han}A-Za-z0-9_.-]+", "-", stem).strip("-.")
+    """The file name without extension, reduced to characters safe in any file name (no folder
+    part, no leading dot) and cut to MAX_ID_BYTES."""
+    safe = regex.sub(rf"[^{DOC_ID_CHARS}.-]+", "-", Path(path).stem).strip("-.")
+    while len(safe.encode("utf-8")) > MAX_ID_BYTES:
+        safe = safe[:-1].rstrip("-.")
     return safe or "document"

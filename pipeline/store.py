@@ -206,7 +206,9 @@ class Store:
         try:
             self.db.executemany(insert, values)
         except OverflowError:  # SQLite integers are 64-bit; a larger whole number (no plan writes one) goes in as a float
-            self.db.executemany(insert, [tuple(map(_sql_value, row)) for row in values])
+            # executemany stopped at the row that overflowed: the rows before it are in, so replace them.
+            self.db.executemany(insert.replace("INSERT", "INSERT OR REPLACE", 1),
+                                [tuple(map(_sql_value, row)) for row in values])
 
     def export(self, out_dir: Path) -> list[Path]:
         """The combined CSVs, one Parquet file per table, and errors.csv, each written atomically."""

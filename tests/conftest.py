@@ -1,4 +1,5 @@
 import functools
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ settings.register_profile("policyparse", deadline=None)
 settings.load_profile("policyparse")
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "bad"))  # make_bad: the generated bad inputs, and the PDF writer they use
 SEED = ROOT / "corpus" / "yueqing-2023-manufacturing-plan.txt"
 FIXTURES = ROOT / "tests" / "fixtures"
 GOLDEN = ROOT / "tests" / "golden"

@@ -21,6 +21,7 @@ import pytest
 from conftest import FIXTURES, ROOT, SEED
 from pipeline import batch, emit
 from pipeline import store as store_module
+from pipeline.limits import Limits
 from pipeline.store import DB_NAME, Parsed
 
 FIXTURE = FIXTURES / "qingtian-2024-digital-economy.txt"
@@ -166,11 +167,32 @@ def test_a_run_killed_with_kill_9_and_restarted_ends_as_an_uninterrupted_run(tmp
     assert db_dump(killed) == db_dump(clean)
 
 
-def crash_on_request(path: str, max_bytes: int):
+def crash_on_request(path: str, limits: Limits):
     """A task whose worker dies on one document, as a segfault or the OOM killer would."""
     if "crash" in path:
         os._exit(3)
-    return batch.parse_task(path, max_bytes)
+    return batch.parse_task(path, limits)
+
+
+def hang_on_request(path: str, limits: Limits):
+    """The parse task, with a parser that never ends on a "hang" document: in Python code (the
+    alarm stops it), or where no signal handler runs, as in a C extension (the watchdog kills
+    the worker); on a "hang-hog" it asks for twice the memory limit instead."""
+    if "hang" not in path:
+        return batch.parse_task(path, limits)
+
+    def hang(*args, **kwargs):
+        if "in-c" in path:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        if "hog" in path:
+            return bytearray(2 * limits.memory_mb * 1024 * 1024)
+        time.sleep(3600)
+
+    original, batch.parse = batch.parse, hang
+    try:
+        return batch.parse_task(path, limits)
+    finally:
+        batch.parse = original
 
 
 def test_a_worker_that_dies_loses_only_its_own_document(tmp_path):
@@ -179,23 +201,55 @@ def test_a_worker_that_dies_loses_only_its_own_document(tmp_path):
     crash.write_bytes(FIXTURE.read_bytes())
     paths = [str(good[0]), str(crash), str(good[1]), str(good[2])]
 
-    outcomes = list(batch.run_local(paths, crash_on_request, 1, 1 << 20))
+    outcomes = list(batch.run_local(paths, crash_on_request, 1, Limits()))
 
     assert sorted(o.entry.source for o in outcomes if isinstance(o, Parsed)) == sorted(map(str, good))
     assert [o for o in outcomes if isinstance(o, batch.Failure)] == [
         batch.Failure(str(crash), "worker", batch.WORKER_DIED)]
 
 
+def test_a_document_over_its_time_limit_is_recorded_as_failed_and_the_batch_goes_on(tmp_path):
+    good = variants(tmp_path, 2)
+    hang, stuck = tmp_path / "hang.txt", tmp_path / "hang-in-c.txt"
+    for path in (hang, stuck):
+        path.write_bytes(FIXTURE.read_bytes())
+    limits = Limits(seconds=3.0)
+    outcomes = list(batch.run_local([str(good[0]), str(hang), str(stuck), str(good[1])], hang_on_request, 2, limits))
+
+    assert sorted(o.entry.source for o in outcomes if isinstance(o, Parsed)) == sorted(map(str, good))
+    failures = {o.file: o for o in outcomes if isinstance(o, batch.Failure)}
+    assert failures[str(hang)] == batch.Failure(str(hang), "limit", batch.time_limit_message(limits))
+    assert failures[str(stuck)].stage == "limit" and failures[str(stuck)].message.endswith("its worker was killed")
+
+
+def test_a_document_over_the_memory_limit_is_recorded_as_failed(tmp_path):
+    hog = tmp_path / "hang-hog.txt"
+    hog.write_bytes(FIXTURE.read_bytes())
+    limits = Limits(memory_mb=1024)
+    assert list(batch.run_local([str(hog)], hang_on_request, 1, limits)) == [
+        batch.Failure(str(hog), "limit", "used more than 1,024 MB of memory (see --max-memory)")]
+
+
+def test_limits_are_options_and_a_refusal_names_the_option(tmp_path):
+    long = tmp_path / "long.txt"
+    long.write_bytes(FIXTURE.read_bytes())
+    result = run("batch", long, "--out", tmp_path / "out", "--max-chars", "500", "--max-seconds", "60")
+    assert result.returncode == 1
+    assert "long.txt: too much text (" in result.stderr and "see --max-chars" in result.stderr
+    assert "ingest" in (tmp_path / "out" / "errors.csv").read_text(encoding="utf-8-sig")
+    assert run("batch", long, "--out", tmp_path / "out", "--max-seconds", "0").returncode == 2
+
+
 def test_an_error_names_its_stage_and_the_file(tmp_path, monkeypatch):
     (tmp_path / "empty.txt").write_bytes(b"")
-    assert batch.parse_task(str(tmp_path / "empty.txt"), 1 << 20) == batch.Failure(
+    assert batch.parse_task(str(tmp_path / "empty.txt"), Limits()) == batch.Failure(
         str(tmp_path / "empty.txt"), "ingest", "empty file")
 
     def broken(*args):
         raise KeyError("heading")
 
     monkeypatch.setattr("pipeline.segment.read_header", broken)  # a bug deep inside the segment stage
-    failure = batch.parse_task(str(FIXTURE), 1 << 20)
+    failure = batch.parse_task(str(FIXTURE), Limits())
     assert (failure.file, failure.stage) == (str(FIXTURE), "segment")
     assert failure.message.startswith("internal error while parsing (KeyError: 'heading')")
 

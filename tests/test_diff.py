@@ -92,3 +92,10 @@ def test_diff_and_history_commands_write_their_files(tmp_path):
     bad = subprocess.run([*run, "diff", tmp_path / "nope.json", VARIANT, "--out", tmp_path / "x"],
                          capture_output=True, text=True)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_diff_and_history_csv_neutralise_formula_text_but_not_negative_numbers():
+    from pipeline.emit_diff import _csv
+
+    data = _csv(["indicator", "relative_change", "units", "comparator"], [["=1+1", -0.25, ["@x", "县经信局"], "="]])
+    assert data.decode("utf-8-sig").splitlines()[1] == "'=1+1,-0.25,'@x、县经信局,="

@@ -5,6 +5,7 @@ import pdfplumber
 import pytest
 
 from conftest import FIXTURES, QINGTIAN, SEED, parsed
+from make_bad import pdf, stream
 from pipeline import InputError
 from pipeline.ingest import ingest
 from pipeline.ingest import pdf as pdf_backend
@@ -47,25 +48,9 @@ def test_a_pdf_with_only_a_permissions_password_is_read():
     assert [(t.text, t.value_base) for t in doc.targets] == [(t.text, t.value_base) for t in parsed(QINGTIAN_PDF).targets]
 
 
-def stream(data: bytes, extra: bytes = b"") -> bytes:
-    return b"<< /Length %d %s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
-
-
 def one_page_pdf(content: bytes, resources: bytes, *objects: bytes) -> bytes:
     """A PDF of one A4 page; `objects` are numbered from 5 on."""
-    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources " + resources
-              + b" /Contents 4 0 R >>", stream(content), *objects]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(bodies, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
-    return bytes(out)
+    return pdf([content], resources, objects)
 
 
 TO_UNICODE = b"""/CIDInit /ProcSet findresource begin 12 dict begin begincmap
@@ -116,8 +101,8 @@ def test_unreadable_pdfs_each_get_their_reason(tmp_path):
 
 def test_work_is_bounded_by_pages_and_time(tmp_path, monkeypatch):
     data = QINGTIAN_PDF.read_bytes()
-    monkeypatch.setattr(pdf_backend, "MAX_PAGES", 2)
-    assert refused(tmp_path, data) == "too many pages (3; the limit is 2)"
-    monkeypatch.setattr(pdf_backend, "MAX_PAGES", 500)
+    with pytest.raises(InputError) as info:
+        ingest(QINGTIAN_PDF, max_pages=2)
+    assert info.value.reason == "too many pages (3; the limit is 2, see --max-pages)"
     monkeypatch.setattr(pdf_backend, "MAX_SECONDS", -1.0)
     assert refused(tmp_path, data).startswith("gave up after")

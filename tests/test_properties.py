@@ -81,6 +81,13 @@ def test_no_string_breaks_the_extractor(text):
             assert text[t.indicator_start:t.indicator_end] == t.indicator
 
 
+@given(st.integers(min_value=29, max_value=80), st.sampled_from(["亿元", "家", "%", "万吨"]))
+def test_a_number_longer_than_decimal_precision_is_read_not_raised(digits, unit):
+    # The fuzz target found a 53-digit amount that made the exact-value step raise.
+    text = f"新增企业达到{'9' * digits}{unit}"
+    assert [t.quantity.value for t in find_targets(text, 0, len(text), 2023)] == [Decimal("9" * digits)]
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=200))
 def test_any_unicode_is_safe(text):

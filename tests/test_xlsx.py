@@ -77,7 +77,7 @@ def test_numbers_are_numeric_cells_and_text_is_as_written(book, dataset_dir, see
         assert got["value_base"].number_format == "#,##0" or not float(want["value_base"]).is_integer()
 
 
-def test_cells_that_would_run_as_formulas_are_neutralised_but_the_json_keeps_them(tmp_path, seed_doc):
+def test_cells_that_would_run_as_formulas_are_neutralised_in_xlsx_and_csv_but_the_json_keeps_them(tmp_path, seed_doc):
     data = to_dict(seed_doc)
     hostile = ["=HYPERLINK(\"http://x\",\"点击\")", "+1+2", "-3", "@SUM(A1)", "\t=1", "正常的文字"]
     for target, text in zip(data["targets"], hostile):
@@ -88,6 +88,11 @@ def test_cells_that_would_run_as_formulas_are_neutralised_but_the_json_keeps_the
     cells = [sheet.cell(row=r, column=column) for r in range(2, 2 + len(hostile))]
     assert [c.value for c in cells] == ["'" + t for t in hostile[:-1]] + [hostile[-1]]
     assert all(c.data_type == "s" for c in cells)
+    write_tables(tmp_path)
+    with open(tmp_path / "targets.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["indicator"] for r in rows[:len(hostile)]] == [c.value for c in cells]
+    assert "=" in [r["comparator"] for r in rows]  # the lone comparator stays readable in the CSV
     assert json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))["targets"][0]["indicator"] == hostile[0]
     assert neutralise("－3") == "－3"  # a full-width minus starts no formula
 

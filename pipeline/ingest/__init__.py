@@ -11,29 +11,28 @@ from typing import Callable
 from pipeline.errors import InputError, UnsupportedFormat
 from pipeline.ingest import txt
 from pipeline.ingest.layout import Extracted
+from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_PAGES
 from pipeline.model import RawDocument
 
-# Files beyond this are refused before reading: a plan notice is tens of kilobytes.
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
-
-
-def _text(name: str, data: bytes) -> Extracted:
+def _text(name: str, data: bytes, _max_pages: int) -> Extracted:
     return Extracted(*txt.decode(name, data))
 
 
-def _backend(module: str) -> Callable[[str, bytes], Extracted]:
-    """A backend imported when first used: pdfplumber and lxml cost a text-only run ~0.2 s."""
-    def read(name: str, data: bytes) -> Extracted:
-        return importlib.import_module(f"pipeline.ingest.{module}").read(name, data)
+def _backend(module: str, paged: bool = False) -> Callable[[str, bytes, int], Extracted]:
+    """A backend imported when first used: pdfplumber and lxml cost a text-only run ~0.2 s.
+    A paged backend (PDF) is told the page limit."""
+    def read(name: str, data: bytes, max_pages: int) -> Extracted:
+        backend = importlib.import_module(f"pipeline.ingest.{module}")
+        return backend.read(name, data, max_pages) if paged else backend.read(name, data)
     return read
 
 
-BACKENDS: dict[str, Callable[[str, bytes], Extracted]] = {
+BACKENDS: dict[str, Callable[[str, bytes, int], Extracted]] = {
     ".txt": _text,
     ".text": _text,
     ".docx": _backend("docx"),
-    ".pdf": _backend("pdf"),
+    ".pdf": _backend("pdf", paged=True),
     ".html": _backend("html"),
     ".htm": _backend("html"),
     ".shtml": _backend("html"),
@@ -42,7 +41,8 @@ BACKENDS: dict[str, Callable[[str, bytes], Extracted]] = {
 }
 
 
-def ingest(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
+def ingest(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS,
+           max_pages: int = DEFAULT_MAX_PAGES) -> RawDocument:
     name = str(path)
     path = Path(path)
     if not path.exists():
@@ -62,7 +62,10 @@ def ingest(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(name, f"cannot read ({exc.strerror or exc})") from None
-    extracted = backend(name, data)
+    extracted = backend(name, data, max_pages)
+    if len(extracted.text) > max_chars:
+        raise InputError(name, f"too much text ({len(extracted.text):,} characters; the limit is {max_chars:,}, "
+                               "see --max-chars)")
     if not extracted.text.strip():
         raise InputError(name, "no text (the file holds only white space)")
     return RawDocument(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 import docx as python_docx
 from docx.opc.exceptions import PackageNotFoundError
@@ -48,6 +49,10 @@ def read(name: str, data: bytes) -> Extracted:
         document = python_docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise InputError(name, f"damaged DOCX file ({type(exc).__name__}: {exc})") from None
+    except (zlib.error, EOFError):  # a member whose compressed data is broken (found by fuzzing)
+        raise InputError(name, "damaged DOCX file (truncated or corrupt zip)") from None
+    except NotImplementedError as exc:  # a member compressed in a way Python cannot unpack
+        raise InputError(name, f"unsupported zip in this DOCX file ({exc})") from None
     except ValueError:  # python-docx: a zip that is another Office file (.xlsx, .pptx)
         raise InputError(name, "not a Word document (another kind of Office file?)") from None
     numbering = Numbering(_numbering_element(document), document.styles.element)
@@ -74,6 +79,8 @@ def check_package(name: str, data: bytes, kind: str) -> zipfile.ZipFile:
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
         raise InputError(name, f"damaged {kind} file (truncated or corrupt zip)") from None
+    except NotImplementedError as exc:  # a zip version or compression Python cannot unpack (found by fuzzing)
+        raise InputError(name, f"unsupported zip in this {kind} file ({exc})") from None
     unpacked = sum(m.file_size for m in members)
     if len(members) > MAX_MEMBERS or unpacked > MAX_UNCOMPRESSED_BYTES:
         raise InputError(name, f"refused: the zip would unpack to {unpacked:,} bytes in {len(members):,} files "

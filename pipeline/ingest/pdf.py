@@ -17,7 +17,7 @@ tables from their ruling lines, and the page and box of every line.
   that ended the page before: its repeated header row goes, and a first row without a number
   in its first cell is the rest of a row broken across the page (layout.LayoutWriter).
 - Errors: an encrypted, damaged or image-only (scanned) PDF, or one whose fonts carry no
-  Unicode mapping, is refused with its reason; work is bounded by MAX_PAGES and MAX_SECONDS.
+  Unicode mapping, is refused with its reason; work is bounded by max_pages and MAX_SECONDS.
 - Some PDF producers map CJK characters to Kangxi radicals or compatibility ideographs (⽅ for
   方); each is mapped back to its unified ideograph, one character for one, so offsets hold.
 """
@@ -37,8 +37,8 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.errors import InputError
 from pipeline.ingest.layout import Extracted, LayoutWriter, Piece
+from pipeline.limits import DEFAULT_MAX_PAGES
 
-MAX_PAGES = 500
 MAX_SECONDS = 120.0
 MAX_CHARS_PER_PAGE = 50_000
 # The top and bottom bands of a page where running headers, footers and page numbers stand.
@@ -98,7 +98,7 @@ class Page:
     size: tuple[int, int]  # width, height in points
 
 
-def read(name: str, data: bytes) -> Extracted:
+def read(name: str, data: bytes, max_pages: int = DEFAULT_MAX_PAGES) -> Extracted:
     started = time.monotonic()
     if b"%PDF-" not in data[:1024]:
         raise InputError(name, "not a PDF file (no %PDF header)")
@@ -113,8 +113,8 @@ def read(name: str, data: bytes) -> Extracted:
             raise InputError(name, _failure(exc)) from None
         if count == 0:
             raise InputError(name, "damaged PDF (no pages)")
-        if count > MAX_PAGES:
-            raise InputError(name, f"too many pages ({count}; the limit is {MAX_PAGES})")
+        if count > max_pages:
+            raise InputError(name, f"too many pages ({count:,}; the limit is {max_pages:,}, see --max-pages)")
         pages = []
         images = 0
         for number, page in enumerate(pdf.pages, 1):

@@ -26,8 +26,8 @@ def decode(name: str, data: bytes) -> tuple[str, str]:
     else:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            text, encoding = _gb18030(name, data), "gb18030"
+        except UnicodeDecodeError as exc:
+            text, encoding = _gb18030(name, data, exc.start), "gb18030"
     if any(ch in _CONTROL for ch in text):
         raise InputError(name, "binary data, not text (control characters found)")
     return text, encoding
@@ -40,13 +40,15 @@ def _strict(name: str, data: bytes, encoding: str) -> str:
         raise InputError(name, f"undecodable bytes at offset {exc.start} (the file starts with a {encoding} BOM)") from None
 
 
-def _gb18030(name: str, data: bytes) -> str:
+def _gb18030(name: str, data: bytes, utf8_error: int) -> str:
     if b"\x00" in data:
         raise InputError(name, "binary data, not text (NUL bytes found)")
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise InputError(name, f"undecodable bytes at offset {exc.start}: neither UTF-8 nor GB18030/GBK") from None
+        # Both offsets: a UTF-8 file with a pasted-in GBK paragraph breaks at the first, a GBK file at the second.
+        raise InputError(name, f"undecodable: not UTF-8 (from byte {utf8_error}) nor GB18030/GBK "
+                               f"(from byte {exc.start})") from None
     han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"]
     if not han or sum(_is_common(ch) for ch in han) / len(han) < MIN_COMMON_HAN:
         raise InputError(name, "undecodable: not UTF-8, and reading it as GB18030/GBK gives no plausible Chinese text")

@@ -98,6 +98,15 @@ class Page:
     size: tuple[int, int]  # width, height in points
 
 
+def _close(pdf) -> None:
+    """Close without masking the reason already given: pdfplumber's close walks the pages
+    again, and on a damaged file that raises once more (found by fuzzing)."""
+    try:
+        pdf.close()
+    except Exception:  # the file's fault was reported, or will be, by read()
+        return
+
+
 def read(name: str, data: bytes, max_pages: int = DEFAULT_MAX_PAGES) -> Extracted:
     started = time.monotonic()
     if b"%PDF-" not in data[:1024]:
@@ -106,7 +115,7 @@ def read(name: str, data: bytes, max_pages: int = DEFAULT_MAX_PAGES) -> Extracte
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer raises many kinds of errors on a broken file
         raise InputError(name, _failure(exc)) from None
-    with pdf:
+    try:
         try:
             count = len(pdf.pages)
         except Exception as exc:
@@ -129,6 +138,8 @@ def read(name: str, data: bytes, max_pages: int = DEFAULT_MAX_PAGES) -> Extracte
                 page.close()
             if time.monotonic() - started > MAX_SECONDS:
                 raise InputError(name, f"gave up after {MAX_SECONDS:.0f} s at page {number} of {count}")
+    finally:
+        _close(pdf)
     body_lines = [line for page in pages for line in page.lines]
     cells = [line for page in pages for t in page.tables for r in t.rows for c in r for line in c]
     if not body_lines and not cells:

@@ -150,6 +150,22 @@ def atomic_path(path: Path) -> Iterator[Path]:
         raise
 
 
+def cell(value) -> str:
+    """A value as text for a CSV cell or a golden row: null empty, booleans true/false, a
+    Decimal or a whole float without exponent or trailing .0, lists (of units) joined with 、."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)

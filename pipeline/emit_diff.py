@@ -8,23 +8,10 @@ import json
 from pathlib import Path
 
 from pipeline.diff import Diff
-from pipeline.emit import atomic_write, neutralise
+from pipeline.emit import atomic_write, cell, neutralise
 
 DIFF_COLUMNS = ["change", "where_old", "where_new", "indicator", "old", "new", "relative_change", "score",
                 "text_old", "text_new"]
-
-
-def cell(value) -> str:
-    """A value as one CSV cell: lists of units joined with 、, booleans true/false."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _csv(columns: list[str], rows: list[list]) -> bytes:

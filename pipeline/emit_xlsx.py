@@ -18,7 +18,8 @@ from pathlib import Path
 
 from pipeline.chart import display_width
 from pipeline.emit import FORMULA_STARTS, atomic_write, frames, neutralise, read_datasets
-from pipeline.emit_diff import DIFF_COLUMNS, cell
+from pipeline.emit import cell
+from pipeline.emit_diff import DIFF_COLUMNS
 
 # Sheets in reading order: the documents, what they say, who does it, what the parser noticed.
 DATASET_SHEETS = ("documents", "sections", "annex_rows", "targets", "responsibilities", "by_unit", "findings")

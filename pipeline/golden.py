@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from decimal import Decimal
 from pathlib import Path
 
-from pipeline.emit import atomic_write
+from pipeline.emit import atomic_write, cell
 from pipeline.model import Document
 
 HEADER_FIELDS = ["issuer", "notice_title", "title", "doc_number", "date", "year", "recipients", "cc"]
@@ -23,16 +22,6 @@ TABLES = {
                 ["source", "where", "text", "value", "unit"]),
     "findings": (["code", "where", "text", "related_where"], ["code", "where", "text"]),
 }
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
 
 
 def project(doc: Document) -> dict:
@@ -66,7 +55,7 @@ def project(doc: Document) -> dict:
         "findings": [dict(code=f.code, where=f.where, text=doc.text[f.start:f.end], related_where=f.related_where)
                      for f in doc.findings],
     }
-    tables = {name: [{k: _cell(r[k]) for k in TABLES[name][0]} for r in table] for name, table in rows.items()}
+    tables = {name: [{k: cell(r[k]) for k in TABLES[name][0]} for r in table] for name, table in rows.items()}
     return {"document": header, **tables}
 
 

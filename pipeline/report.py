@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 
 from pipeline.chart import stacked_bars
-from pipeline.emit_diff import cell
+from pipeline.emit import cell
 
 CSS = Path(__file__).with_name("report.css").read_text(encoding="utf-8")
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"

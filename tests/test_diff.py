@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT, SEED
 from pipeline import parse, to_dict
 from pipeline.diff import diff, history, normalise_indicator
-from pipeline.emit_diff import cell
+from pipeline.emit import cell
 
 VARIANT = ROOT / "tests" / "diff" / "yueqing-2024-variant.txt"
 KEY = ("change", "where_old", "where_new", "indicator")

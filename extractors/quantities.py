@@ -38,6 +38,12 @@ class Quantity:
     approximate: bool  # 左右/上下 after the unit
     after_end: int  # the end of the word written after the unit, else `end`
 
+    def shifted(self, offset: int) -> Quantity:
+        """The same quantity with its offsets moved by `offset` (region to document)."""
+        return Quantity(self.start + offset, self.end + offset, self.value, self.value_high, self.unit,
+                        self.value_base, self.value_base_high, self.base_unit, self.category,
+                        self.comparator_after, self.comparator_more, self.approximate, self.after_end + offset)
+
 
 @dataclass(frozen=True)
 class Excluded:
@@ -55,6 +61,11 @@ SPACE = r"[ \u3000]?"
 DASHES = r"[—–\-~～]|至|到"
 
 
+# Where a quantity can start: a lookahead in front of each pattern lets the engine skip every
+# other position at once, instead of trying the numeral's lookbehind at each character (3-6x faster).
+_NUMERAL_START = "(?=[0-9一二两三四五六七八九十百千])"
+
+
 @functools.cache
 def _patterns() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
     loaded = rules.load()
@@ -64,39 +75,75 @@ def _patterns() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
     after = _alternation([*loaded.comparators_after, *loaded.approximators_after])
     tail = rf"(?:{SPACE}(?P<after>{after}))?"
     known = regex.compile(
-        rf"(?P<num>{NUM})"
+        rf"{_NUMERAL_START}(?P<num>{NUM})"
         rf"(?:{SPACE}(?P<lowunit>{units})?{SPACE}(?:{DASHES}){SPACE}(?P<high>{NUM}))?"
         rf"(?P<more>{more})?{SPACE}(?P<mag>{mags})?(?P<more2>{more})?"
         rf"(?P<unit>{units}){tail}"
     )
-    percent_words = regex.compile(rf"(?:百分之|(?P<den>{NUM})分之)(?P<num>{NUM}){tail}")
+    percent_words = regex.compile(rf"{_NUMERAL_START}(?:百分之|(?P<den>{NUM})分之)(?P<num>{NUM}){tail}")
     stop = r"(?=[，,；;。、：:）)\s]|$)"
     # Only Arabic numerals: a Chinese numeral before one character is too often a word (一心, 三区).
     unknown = regex.compile(
-        rf"(?P<num>{ARABIC}){SPACE}(?P<mag>{mags})?(?P<unit>(?![十百千万亿])\p{{Han}})"
+        rf"(?=[0-9])(?P<num>{ARABIC}){SPACE}(?P<mag>{mags})?(?P<unit>(?![十百千万亿])\p{{Han}})"
         rf"(?:(?P<after>{after}){stop}|{stop})"
     )
     return known, percent_words, unknown
 
 
-def candidate_starts(folded: str) -> list[int]:
+@dataclass(frozen=True)
+class Scan:
+    """One pass of the quantity patterns over a folded text: every match, before any word
+    boundary or exclusion is checked. `starts` says where a quantity may start (what to segment)."""
+
+    known: tuple[regex.Match, ...]
+    percent_words: tuple[regex.Match, ...]
+    unknown: tuple[regex.Match, ...]
+    starts: tuple[int, ...]
+
+
+def scan(folded: str) -> Scan:
+    known, percent_words, unknown = (tuple(p.finditer(folded)) for p in _patterns())
+    starts = sorted({m.start() for matches in (known, percent_words, unknown) for m in matches})
+    return Scan(known, percent_words, unknown, tuple(starts))
+
+
+def candidate_starts(folded: str) -> tuple[int, ...]:
     """Where a quantity may start, before any word-boundary check: what to segment."""
-    return sorted({m.start() for pattern in _patterns() for m in pattern.finditer(folded)})
+    return scan(folded).starts
 
 
-def exclusions(folded: str, bounds: set[int], spans: list[tuple[int, int]]) -> list[Excluded]:
+class _Taken:
+    """Which characters of a text are inside a span already taken (an exclusion or a quantity found)."""
+
+    def __init__(self, length: int):
+        self.marks = bytearray(length + 1)
+
+    def take(self, start: int, end: int) -> None:
+        self.marks[start:end] = b"\x01" * (end - start)
+
+    def free(self, start: int, end: int) -> bool:
+        return self.marks.find(1, start, end) < 0
+
+
+def exclusions(folded: str, bounds: set[int], spans: list[tuple[int, int]],
+               starts: tuple[int, ...] | None = None) -> list[Excluded]:
     """Spans of `folded` that the non-target rules (regex) and the name patterns (spaCy, over
-    the jieba words at `bounds`, within `spans`) mark as names or labels."""
+    the jieba words at `bounds`, within `spans`) mark as names or labels. `starts`: the
+    scan's candidate starts, when the caller has them."""
     found = []
     for rule in rules.load().non_targets:
         group = "x" if "x" in rule.pattern.groupindex else 0
         for m in rule.pattern.finditer(folded):
             found.append(Excluded(m.start(group), m.end(group), rule.rule_id))
     # Name patterns only matter where a number is still standing after the regex rules.
-    standing = [c for c in candidate_starts(folded) if not any(x.start <= c < x.end for x in found)]
+    taken = _Taken(len(folded))
+    for x in found:
+        taken.take(x.start, x.end)
+    standing = [c for c in (candidate_starts(folded) if starts is None else starts) if taken.free(c, c + 1)]
     ordered = sorted(bounds)
     for span_start, span_end in spans:
-        if not any(span_start <= c < span_end for c in standing):
+        first = bisect.bisect_left(standing, span_start)
+        if first == len(standing) or standing[first] >= span_end:
             continue
         inside = ordered[bisect.bisect_right(ordered, span_start):bisect.bisect_left(ordered, span_end)]
         cuts = [b - span_start for b in inside]
@@ -105,37 +152,42 @@ def exclusions(folded: str, bounds: set[int], spans: list[tuple[int, int]]) -> l
     return found
 
 
-def find_quantities(text: str, bounds: set[int] | None = None,
-                    spans: list[tuple[int, int]] | None = None) -> tuple[list[Quantity], list[Excluded]]:
+def find_quantities(text: str, bounds: set[int] | None = None, spans: list[tuple[int, int]] | None = None,
+                    scanned: Scan | None = None) -> tuple[list[Quantity], list[Excluded]]:
     """Quantities in `text` and the numbers set aside as names. `bounds` are the jieba word
     boundaries of `text` where it matters: throughout the `spans` that hold numbers. When
-    not given, all of the text is segmented and searched."""
+    not given, all of the text is segmented and searched. `scanned`: the caller's scan of
+    the folded text, so the patterns run once."""
     folded = fold(text)
     if bounds is None:
         bounds = token_bounds(folded)
         spans = [(0, len(folded))]
-    excluded = exclusions(folded, bounds, spans)
-    known, percent_words, unknown = _patterns()
+    if scanned is None:
+        scanned = scan(folded)
+    excluded = exclusions(folded, bounds, spans, scanned.starts)
+    taken = _Taken(len(folded))
+    for x in excluded:
+        taken.take(x.start, x.end)
     found: list[Quantity] = []
 
-    def free(start: int, end: int) -> bool:
-        return not any(x.start < end and start < x.end for x in excluded) and not any(
-            q.start < end and start < q.end for q in found)
+    def keep(quantity: Quantity) -> None:
+        found.append(quantity)
+        taken.take(quantity.start, quantity.end)
 
-    for m in known.finditer(folded):
-        if not _aligned(m, bounds) or not free(m.start("num"), m.end("unit")):
+    for m in scanned.known:
+        if not _aligned(m, bounds) or not taken.free(m.start("num"), m.end("unit")):
             continue
         if m.group("lowunit") and m.group("lowunit") != m.group("unit"):
             continue
-        found.append(_known(text, m))
-    for m in percent_words.finditer(folded):
-        if m.start() in bounds and free(m.start(), m.end("num")):
-            found.append(_percent_words(m))
-    for m in unknown.finditer(folded):
-        unit = m.group("unit")
-        if unit in rules.load().non_units or not _aligned(m, bounds) or not free(m.start("num"), m.end("unit")):
+        keep(_known(text, m))
+    for m in scanned.percent_words:
+        if m.start() in bounds and taken.free(m.start(), m.end("num")):
+            keep(_percent_words(m))
+    non_units = rules.load().non_units
+    for m in scanned.unknown:
+        if m.group("unit") in non_units or not _aligned(m, bounds) or not taken.free(m.start("num"), m.end("unit")):
             continue
-        found.append(_unknown(text, m))
+        keep(_unknown(text, m))
     return sorted(found, key=lambda q: q.start), excluded
 
 

@@ -16,7 +16,7 @@ _OPENING_TITLE = regex.compile(r"\s*(?P<title>[^，,；;：:。]{2,20})。")
 def bigrams(text: str) -> set[str]:
     """The character bigrams of the words in `text` (punctuation and spaces dropped)."""
     chars = "".join(_WORD_CHARS.findall(text))
-    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+    return set(map(str.__add__, chars[:-1], chars[1:]))
 
 
 def containment(part: set[str], whole: set[str]) -> float:

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import bisect
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import regex
 
 import rules
 from extractors.deadlines import Deadline, find_deadlines
-from extractors.quantities import Quantity, candidate_starts, find_quantities
-from extractors.text import Piece, clauses, fold, token_bounds
+from extractors.quantities import Quantity, find_quantities, scan
+from extractors.text import Piece, clauses, fold, word_bounds
 
 _LEADING_YEAR = regex.compile(r"\s*(?:(?:19|20)\d{2}\s*年(?![底末前内中初月第上下0-9]))?\s*")
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
@@ -56,34 +56,46 @@ def find_targets(text: str, start: int, end: int, default_year: int | None = Non
     notes, heading numbers) are read as blank; `breaks` are offsets that end a sentence (where
     a heading's title ends). Sentences never run past `start`/`end`: a table cell is its own
     region."""
-    region = list(text[start:end])
-    for m_start, m_end in masked:
-        for i in range(max(m_start, start), min(m_end, end)):
-            region[i - start] = " "
-    region = "".join(region)
+    region = _blank(text, start, end, masked)
     view = fold(region)
     pieces = clauses(view, 0, len(view), frozenset(b - start for b in breaks if start <= b < end))
+    scanned = scan(view)
+    candidates = scanned.starts
+    if not candidates:  # no number, no target
+        return []
+    reader = _Reader(view, set(), pieces, find_deadlines(view))
     # Word boundaries are needed where a number stands; elsewhere only at the opening of a
-    # piece that may start or end the reach of a hedge: one with a hedge, or a group's first.
-    candidates = candidate_starts(view)
+    # piece that may start or end the reach of a hedge (one with a hedge, or a group's first),
+    # and there only when it opens with a word that front() would read.
     hedges = rules.load().hedges
-    bounds: set[int] = set()
     numbered = []
     for piece in pieces:
         first = bisect.bisect_left(candidates, piece.start)
         if first < len(candidates) and candidates[first] < piece.end:
             numbered.append((piece.start, piece.end))
-            bounds |= {piece.start + b for b in token_bounds(view[piece.start:piece.end])}
-        elif piece.first_in_group or any(h in view[piece.start:piece.start + OPENING] for h in hedges):
+            reader.bounds.update(piece.start + b for b in word_bounds(view[piece.start:piece.end]))
+        elif ((piece.first_in_group or any(h in view[piece.start:piece.start + OPENING] for h in hedges))
+              and reader.may_open_with_word(piece)):
             opening = min(piece.end, piece.start + OPENING)
-            bounds |= {piece.start + b for b in token_bounds(view[piece.start:opening])}
-    quantities, _excluded = find_quantities(region, bounds, numbered)
-    reader = _Reader(view, bounds, pieces, find_deadlines(view))
+            reader.bounds.update(piece.start + b for b in word_bounds(view[piece.start:opening]))
+    quantities, _excluded = find_quantities(region, reader.bounds, numbered, scanned)
     mentions: list[_Mention] = []
     for piece, piece_quantities, modality in _pieces_with_hedges(pieces, quantities, reader):
         for quantity in piece_quantities:
             mentions.append(reader.read(piece, quantity, modality, default_year, mentions))
     return [_shift(text, m, start) for m in mentions]
+
+
+def _blank(text: str, start: int, end: int, masked: tuple[tuple[int, int], ...]) -> str:
+    """text[start:end] with the `masked` spans in it replaced by spaces, one for one."""
+    parts, pos = [], start
+    for m_start, m_end in sorted(masked):
+        m_start, m_end = max(m_start, pos), min(m_end, end)
+        if m_start < m_end:
+            parts += [text[pos:m_start], " " * (m_end - m_start)]
+            pos = m_end
+    parts.append(text[pos:end])
+    return "".join(parts)
 
 
 @dataclass
@@ -121,10 +133,9 @@ class _Reader:
         self.bounds = bounds
         self.rules = rules.load()
         self.deadlines = deadlines
-        self.action_words = frozenset(self.rules.actions)
-        self.opening_words = frozenset((*self.rules.hedges, *self.rules.connectives, *self.rules.actions))
-        self.markers = frozenset((*self.rules.comparators_before, *self.rules.kind_before,
-                                  *self.rules.approximators_before, *self.rules.adverbs))
+        self.deadline_at = {d.start: d for d in deadlines}
+        self.fronts: dict[Piece, _Front] = {}
+        self.action_words, self.opening_words, self.markers = _word_sets()
         self.sentence_starts: dict[int, int] = {}
         self.group_starts: dict[tuple[int, int], int] = {}
         for p in pieces:
@@ -154,14 +165,28 @@ class _Reader:
     def piece_start(self, piece: Piece) -> int:
         return _LEADING_YEAR.match(self.view, piece.start, piece.end).end()
 
+    def may_open_with_word(self, piece: Piece) -> bool:
+        """Whether one of the opening words is written where front() starts reading (true
+        also when jieba would not make it a word there): only then does the opening need
+        word boundaries."""
+        pos = self.piece_start(piece)
+        while pos in self.deadline_at:
+            pos = self.deadline_at[pos].end
+        return _opening_pattern(self.opening_words).match(self.view, pos) is not None
+
     def front(self, piece: Piece) -> _Front:
         """Skip what opens the piece: deadlines (6月底前), hedges, connectives, action verbs."""
+        if piece not in self.fronts:
+            self.fronts[piece] = self._front(piece)
+        return self.fronts[piece]
+
+    def _front(self, piece: Piece) -> _Front:
         r = self.rules
         pos = self.piece_start(piece)
         hedge = action = None
         action_first = False
         while True:
-            deadline = next((d for d in self.deadlines if d.start == pos), None)
+            deadline = self.deadline_at.get(pos)
             if deadline:
                 pos = deadline.end
                 continue
@@ -183,10 +208,11 @@ class _Reader:
         action = opening.action
         ind_start, ind_end = opening.end, quantity.start
         # A second number in the same piece ("压缩至30小时和1.5小时以内") starts after the first.
-        before = [m.quantity for m in earlier if m.piece == piece]
-        if before:
+        # Mentions come in document order: the latest is the one nearest before this one.
+        latest = earlier[-1] if earlier else None
+        if latest and latest.piece == piece:
             action = None
-            ind_start = before[-1].after_end
+            ind_start = latest.quantity.after_end
             while ind_start < ind_end and self.view[ind_start] in PAIR_JOINERS:
                 ind_start += 1
         while ind_end > ind_start and self.view[ind_end - 1].isspace():
@@ -231,7 +257,8 @@ class _Reader:
 
         ind_start, ind_end = _trim(self.view, ind_start, ind_end)
         piece_end = _trim(self.view, piece.start, piece.end)[1]
-        same_group = [m for m in earlier if m.piece.sentence == piece.sentence and m.piece.group == piece.group]
+        in_group = latest is not None and (latest.piece.sentence, latest.piece.group) == (piece.sentence, piece.group)
+        same_group = latest if in_group else None
         if ind_start >= ind_end:
             # The noun may follow the number (实施30项节能减碳技术改造项目).
             after_start, after_end = _trim(self.view, quantity.after_end, piece_end)
@@ -243,14 +270,14 @@ class _Reader:
                         action, ind_start = verb, i + len(verb)
                         break
             elif same_group:
-                ind_start, ind_end = same_group[-1].indicator_start, same_group[-1].indicator_end
+                ind_start, ind_end = same_group.indicator_start, same_group.indicator_end
             else:
                 ind_start = ind_end = None
         # A piece with no verb of its own takes the earlier action (规上产值1150亿元 → 实现); one
         # whose number comes with its own verb (增长, 提高到, 突破) does not. A bound word
         # (不少于) is no verb.
         if action is None and not own_verb and same_group:
-            action = same_group[-1].action
+            action = same_group.action
 
         indicator = self.view[ind_start:ind_end] if ind_start is not None else ""
         comparator = (quantity.comparator_after or quantity.comparator_more or comparator_before
@@ -284,6 +311,21 @@ class _Reader:
 
 
 @functools.cache
+def _word_sets() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The action words; the words that may open a piece; the words between an indicator and its number."""
+    loaded = rules.load()
+    return (frozenset(loaded.actions),
+            frozenset((*loaded.hedges, *loaded.connectives, *loaded.actions)),
+            frozenset((*loaded.comparators_before, *loaded.kind_before, *loaded.approximators_before,
+                       *loaded.adverbs)))
+
+
+@functools.cache
+def _opening_pattern(words: frozenset[str]) -> regex.Pattern:
+    return regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@functools.cache
 def _lengths(words: frozenset[str]) -> tuple[int, ...]:
     """The lengths of `words`, longest first."""
     return tuple(sorted({len(w) for w in words}, reverse=True))
@@ -294,9 +336,16 @@ def _pieces_with_hedges(pieces: list[Piece], quantities: list[Quantity], reader:
 
     A hedge governs the rest of its clause group; a later group that opens with its own
     verb leaves it, one that opens with a noun (an elliptical clause) stays under it."""
+    starts = [q.start for q in quantities]  # ascending
+    insides = [[q for q in quantities[bisect.bisect_left(starts, p.start):bisect.bisect_left(starts, p.end)]
+                if q.end <= p.end] for p in pieces]
+    # A hedge never reaches past its sentence: a sentence without numbers needs no reading.
+    numbered = {p.sentence for p, inside in zip(pieces, insides) if inside}
     modality = None
     sentence = None
-    for piece in pieces:
+    for piece, inside in zip(pieces, insides):
+        if piece.sentence not in numbered:
+            continue
         if piece.sentence != sentence:
             sentence, modality = piece.sentence, None
         opening = reader.front(piece)
@@ -304,7 +353,6 @@ def _pieces_with_hedges(pieces: list[Piece], quantities: list[Quantity], reader:
             modality = opening.hedge
         elif piece.first_in_group and opening.action_first:
             modality = None
-        inside = [q for q in quantities if piece.start <= q.start and q.end <= piece.end]
         for sub, sub_quantities in _split_lists(reader.view, piece, inside):
             yield sub, sub_quantities, modality
 
@@ -340,7 +388,7 @@ def _trim(view: str, start: int, end: int) -> tuple[int, int]:
 def _shift(text: str, m: _Mention, offset: int) -> TargetMention:
     """Region offsets to document offsets; words as written (the view is folded)."""
     q = m.quantity
-    quantity = replace(q, start=q.start + offset, end=q.end + offset, after_end=q.after_end + offset)
+    quantity = q.shifted(offset)
     hedges = rules.load().hedges
     return TargetMention(
         start=m.start + offset,

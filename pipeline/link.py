@@ -30,14 +30,21 @@ def link(text: str, sections: tuple[Section, ...], rows: tuple[AnnexRow, ...], t
          responsibilities: tuple[Responsibility, ...]) -> tuple[tuple[AnnexRow, ...], tuple[Finding, ...]]:
     if not rows or not sections:  # nothing to link (no_sections already says why)
         return rows, ()
-    leaves = [s for s in sections if not any(o.path.startswith(s.path + "/") for o in sections)]
-    body_targets = {s.path: [t for t in targets if t.source == "body" and t.section_path == s.path] for s in leaves}
-    row_targets = {r.seq: [t for t in targets if t.source == "annex" and t.annex_seq == r.seq] for r in rows}
+    parents = {s.path.rsplit("/", depth)[0] for s in sections for depth in range(1, s.path.count("/") + 1)}
+    leaves = [s for s in sections if s.path not in parents]
+    body_targets: dict[str, list[Target]] = {s.path: [] for s in leaves}
+    row_targets: dict[str, list[Target]] = {r.seq: [] for r in rows}
+    for t in targets:
+        if t.source == "body" and t.section_path in body_targets:
+            body_targets[t.section_path].append(t)
+        elif t.source == "annex" and t.annex_seq in row_targets:
+            row_targets[t.annex_seq].append(t)
     leaf_bigrams = {s.path: bigrams(text[s.start:s.end]) for s in leaves}
+    leaf_values = {path: Counter(map(_value, ts)) for path, ts in body_targets.items()}
     findings: list[Finding] = []
     linked = []
     for row in rows:
-        best = _best_section(row, leaves, leaf_bigrams, body_targets, row_targets[row.seq])
+        best = _best_section(row, leaves, leaf_bigrams, leaf_values, row_targets[row.seq])
         if best is None:
             findings.append(Finding("annex_row_unlinked", "no body measure restates this row closely enough "
                                     f"(best score under {MIN_LINK_SCORE})", f"annex row {row.seq}",
@@ -62,25 +69,35 @@ def link(text: str, sections: tuple[Section, ...], rows: tuple[AnnexRow, ...], t
 
 
 def _best_section(row: AnnexRow, leaves: list[Section], leaf_bigrams: dict[str, set[str]],
-                  body_targets: dict[str, list[Target]], targets: list[Target]) -> tuple[Section, float] | None:
-    best = None
+                  leaf_values: dict[str, Counter], targets: list[Target]) -> tuple[Section, float] | None:
+    """The leaf section with the highest link_score (the first in document order on a tie)."""
     row_bigrams = bigrams(row.task)
-    for section in leaves:
-        score = containment(row_bigrams, leaf_bigrams[section.path])
-        if targets:
-            score = (score + _shared(targets, body_targets[section.path]) / len(targets)) / 2
-        if best is None or score > best[1]:
-            best = (section, score)
-    return best if best and best[1] >= MIN_LINK_SCORE else None
+    if not targets:
+        scored = [(containment(row_bigrams, leaf_bigrams[s.path]), -i) for i, s in enumerate(leaves)]
+        score, index = max(scored)
+        return (leaves[-index], score) if score >= MIN_LINK_SCORE else None
+    values = Counter(map(_value, targets))
+    target_scores = [(_shared(values, leaf_values[s.path]) / len(targets), -i) for i, s in enumerate(leaves)]
+    best = (-1.0, 0)
+    # The text score is at most 1: once a section's target score cannot lift it to the best
+    # so far, neither can any after it in this order, and their bigrams need no comparing.
+    for target_score, index in sorted(target_scores, reverse=True):
+        if (1 + target_score) / 2 < best[0]:
+            break
+        score = (containment(row_bigrams, leaf_bigrams[leaves[-index].path]) + target_score) / 2
+        best = max(best, (score, index))
+    score, index = best
+    return (leaves[-index], score) if score >= MIN_LINK_SCORE else None
 
 
 def _value(t: Target) -> tuple:
     return t.value_base, t.base_unit
 
 
-def _shared(targets: list[Target], others: list[Target]) -> int:
-    """How many of `targets` have their value among `others` (each of `others` counted once)."""
-    return sum((Counter(map(_value, targets)) & Counter(map(_value, others))).values())
+def _shared(values: Counter, others: Counter) -> int:
+    """How many of the targets counted in `values` have their value among `others` (each of
+    `others` counted once): both are counts of (value_base, base_unit)."""
+    return sum(min(count, others[value]) for value, count in values.items())
 
 
 def _row_where(row: AnnexRow) -> str:

@@ -2,6 +2,7 @@
 offset in the normalised text maps back to the decoded file text (`to_raw_offset`)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -25,22 +26,13 @@ class Normalised:
 
 
 def normalise(raw_text: str) -> Normalised:
-    dropped = []
-    out = []
-    i = 0
-    if raw_text.startswith("\ufeff"):
-        dropped.append(0)
-        i = 1
-    n = len(raw_text)
-    while i < n:
-        ch = raw_text[i]
-        if ch == "\r":
-            if i + 1 < n and raw_text[i + 1] == "\n":
-                dropped.append(i)
-            else:
-                out.append("\n")
-        else:
-            out.append(ch)
-        i += 1
-    return Normalised("".join(out), tuple(dropped))
+    start = 1 if raw_text.startswith("\ufeff") else 0
+    # The CR of each CRLF goes; a lone CR becomes LF (one character for one).
+    dropped = [0] * start + [m.start() for m in _CRLF.finditer(raw_text, start)]
+    text = raw_text[start:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Normalised(text, tuple(dropped))
 
+
+_CRLF = re.compile("\r\n")

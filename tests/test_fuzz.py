@@ -19,7 +19,7 @@ from pipeline.run import doc_id_for
 sys.path.insert(0, str(ROOT / "tests" / "fuzz"))
 from fuzz_ingest import SUFFIXES, one_input
 
-CONTROL = "".join(sorted(txt._CONTROL))
+CONTROL = "".join(sorted(txt.CONTROL_CHARACTERS))
 # Text as notices hold it: Chinese, digits, punctuation, line breaks, and anything else Unicode has.
 NOTICE_TEXT = st.text(st.one_of(st.sampled_from(list(QINGTIAN.read_text(encoding="utf-8"))),
                                 st.characters(blacklist_categories=("Cs",), blacklist_characters=CONTROL)),

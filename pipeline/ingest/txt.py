@@ -8,11 +8,13 @@ parsed as mojibake.
 from __future__ import annotations
 
 import codecs
+import re
 
 from pipeline.errors import InputError
 
 # Control characters that never occur in a text notice (tab, newline, CR, form feed do).
-_CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r", "\f"}
+CONTROL_CHARACTERS = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r", "\f"}
+_CONTROL = re.compile("[" + re.escape("".join(sorted(CONTROL_CHARACTERS))) + "]")
 # Share of Han characters that must be common (GB2312) for a GB18030 reading to be trusted.
 MIN_COMMON_HAN = 0.9
 
@@ -28,7 +30,7 @@ def decode(name: str, data: bytes) -> tuple[str, str]:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError as exc:
             text, encoding = _gb18030(name, data, exc.start), "gb18030"
-    if any(ch in _CONTROL for ch in text):
+    if _CONTROL.search(text):
         raise InputError(name, "binary data, not text (control characters found)")
     return text, encoding
 

@@ -102,7 +102,11 @@ class Scan:
 
 
 def scan(folded: str) -> Scan:
-    known, percent_words, unknown = (tuple(p.finditer(folded)) for p in _patterns())
+    known, percent_words, unknown = _patterns()
+    # 百分之 and 三分之一 both need 分之: without it the pattern has nothing to find, only to try.
+    known, percent_words, unknown = (tuple(known.finditer(folded)),
+                                     tuple(percent_words.finditer(folded)) if "分之" in folded else (),
+                                     tuple(unknown.finditer(folded)))
     starts = sorted({m.start() for matches in (known, percent_words, unknown) for m in matches})
     return Scan(known, percent_words, unknown, tuple(starts))
 

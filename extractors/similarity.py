@@ -8,14 +8,14 @@ import regex
 
 from extractors.text import tokenizer
 
-_WORD_CHARS = regex.compile(r"[\p{Han}A-Za-z0-9]+")
+_NOT_WORD_CHARS = regex.compile(r"[^\p{Han}A-Za-z0-9]+")
 # An opening title: a short first sentence with no clause punctuation ("实施产业基础再造工程。").
 _OPENING_TITLE = regex.compile(r"\s*(?P<title>[^，,；;：:。]{2,20})。")
 
 
 def bigrams(text: str) -> set[str]:
     """The character bigrams of the words in `text` (punctuation and spaces dropped)."""
-    chars = "".join(_WORD_CHARS.findall(text))
+    chars = _NOT_WORD_CHARS.sub("", text)
     return set(map(str.__add__, chars[:-1], chars[1:]))
 
 

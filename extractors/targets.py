@@ -65,16 +65,17 @@ def find_targets(text: str, start: int, end: int, default_year: int | None = Non
         return []
     reader = _Reader(view, set(), pieces, find_deadlines(view))
     # Word boundaries are needed where a number stands; elsewhere only at the opening of a
-    # piece that may start or end the reach of a hedge (one with a hedge, or a group's first),
-    # and there only when it opens with a word that front() would read.
+    # piece that may start or end the reach of a hedge (one with a hedge, or a group's first)
+    # in a sentence with a number, and there only when it opens with a word that front() reads.
     hedges = rules.load().hedges
-    numbered = []
-    for piece in pieces:
-        first = bisect.bisect_left(candidates, piece.start)
-        if first < len(candidates) and candidates[first] < piece.end:
-            numbered.append((piece.start, piece.end))
+    with_number = [_holds(candidates, piece) for piece in pieces]
+    numbered = [(piece.start, piece.end) for piece, number in zip(pieces, with_number) if number]
+    numbered_sentences = {piece.sentence for piece, number in zip(pieces, with_number) if number}
+    for piece, number in zip(pieces, with_number):
+        if number:
             reader.bounds.update(piece.start + b for b in word_bounds(view[piece.start:piece.end]))
-        elif ((piece.first_in_group or any(h in view[piece.start:piece.start + OPENING] for h in hedges))
+        elif (piece.sentence in numbered_sentences
+              and (piece.first_in_group or any(h in view[piece.start:piece.start + OPENING] for h in hedges))
               and reader.may_open_with_word(piece)):
             opening = min(piece.end, piece.start + OPENING)
             reader.bounds.update(piece.start + b for b in word_bounds(view[piece.start:opening]))
@@ -84,6 +85,12 @@ def find_targets(text: str, start: int, end: int, default_year: int | None = Non
         for quantity in piece_quantities:
             mentions.append(reader.read(piece, quantity, modality, default_year, mentions))
     return [_shift(text, m, start) for m in mentions]
+
+
+def _holds(starts: tuple[int, ...], piece: Piece) -> bool:
+    """Whether one of the ascending `starts` lies in the piece."""
+    first = bisect.bisect_left(starts, piece.start)
+    return first < len(starts) and starts[first] < piece.end
 
 
 def _blank(text: str, start: int, end: int, masked: tuple[tuple[int, int], ...]) -> str:

@@ -40,11 +40,15 @@ def link(text: str, sections: tuple[Section, ...], rows: tuple[AnnexRow, ...], t
         elif t.source == "annex" and t.annex_seq in row_targets:
             row_targets[t.annex_seq].append(t)
     leaf_bigrams = {s.path: bigrams(text[s.start:s.end]) for s in leaves}
-    leaf_values = {path: Counter(map(_value, ts)) for path, ts in body_targets.items()}
+    # For each target value, the leaves that set it and how often: (leaf index, count).
+    value_leaves: dict[tuple, list[tuple[int, int]]] = {}
+    for i, leaf in enumerate(leaves):
+        for value, count in Counter(map(_value, body_targets[leaf.path])).items():
+            value_leaves.setdefault(value, []).append((i, count))
     findings: list[Finding] = []
     linked = []
     for row in rows:
-        best = _best_section(row, leaves, leaf_bigrams, leaf_values, row_targets[row.seq])
+        best = _best_section(row, leaves, leaf_bigrams, value_leaves, row_targets[row.seq])
         if best is None:
             findings.append(Finding("annex_row_unlinked", "no body measure restates this row closely enough "
                                     f"(best score under {MIN_LINK_SCORE})", f"annex row {row.seq}",
@@ -60,8 +64,9 @@ def link(text: str, sections: tuple[Section, ...], rows: tuple[AnnexRow, ...], t
             findings.append(Finding("measure_not_in_annex", f"{section.path} {section.title}: no annex row restates "
                                     "this measure", section.path, section.title_start, section.title_end))
             continue
+        on_path = [s for s in sections if section.path == s.path or section.path.startswith(s.path + "/")]
         for row in its_rows:
-            findings += _name_findings(text, row, section, sections)
+            findings += _name_findings(text, row, section, sections, on_path)
             findings += units.lead_findings(row, section)
         findings += _target_findings(section, its_rows, body_targets[section.path], row_targets)
         findings += units.coverage_findings(section, its_rows)
@@ -69,19 +74,25 @@ def link(text: str, sections: tuple[Section, ...], rows: tuple[AnnexRow, ...], t
 
 
 def _best_section(row: AnnexRow, leaves: list[Section], leaf_bigrams: dict[str, set[str]],
-                  leaf_values: dict[str, Counter], targets: list[Target]) -> tuple[Section, float] | None:
+                  value_leaves: dict[tuple, list[tuple[int, int]]], targets: list[Target]
+                  ) -> tuple[Section, float] | None:
     """The leaf section with the highest link_score (the first in document order on a tie)."""
     row_bigrams = bigrams(row.task)
     if not targets:
         scored = [(containment(row_bigrams, leaf_bigrams[s.path]), -i) for i, s in enumerate(leaves)]
         score, index = max(scored)
         return (leaves[-index], score) if score >= MIN_LINK_SCORE else None
-    values = Counter(map(_value, targets))
-    target_scores = [(_shared(values, leaf_values[s.path]) / len(targets), -i) for i, s in enumerate(leaves)]
+    # How many of the row's targets each leaf has (each of the leaf's targets counted once).
+    shared: dict[int, int] = {}
+    for value, count in Counter(map(_value, targets)).items():
+        for i, leaf_count in value_leaves.get(value, ()):
+            shared[i] = shared.get(i, 0) + min(count, leaf_count)
+    order = sorted(((n / len(targets), -i) for i, n in shared.items()), reverse=True)
+    order += [(0.0, -i) for i in range(len(leaves)) if i not in shared]
     best = (-1.0, 0)
     # The text score is at most 1: once a section's target score cannot lift it to the best
     # so far, neither can any after it in this order, and their bigrams need no comparing.
-    for target_score, index in sorted(target_scores, reverse=True):
+    for target_score, index in order:
         if (1 + target_score) / 2 < best[0]:
             break
         score = (containment(row_bigrams, leaf_bigrams[leaves[-index].path]) + target_score) / 2
@@ -92,12 +103,6 @@ def _best_section(row: AnnexRow, leaves: list[Section], leaf_bigrams: dict[str, 
 
 def _value(t: Target) -> tuple:
     return t.value_base, t.base_unit
-
-
-def _shared(values: Counter, others: Counter) -> int:
-    """How many of the targets counted in `values` have their value among `others` (each of
-    `others` counted once): both are counts of (value_base, base_unit)."""
-    return sum(min(count, others[value]) for value, count in values.items())
 
 
 def _row_where(row: AnnexRow) -> str:
@@ -120,11 +125,12 @@ def _quote(a: str, b: str) -> str:
     return "; ".join(f"{x or '(nothing)'} ≠ {y or '(nothing)'}" for x, y in differing_words(a, b))
 
 
-def _name_findings(text: str, row: AnnexRow, section: Section, sections: tuple[Section, ...]) -> list[Finding]:
+def _name_findings(text: str, row: AnnexRow, section: Section, sections: tuple[Section, ...],
+                   on_path: list[Section]) -> list[Finding]:
     """A measure the annex names otherwise than the body does: the 主要举措 cell against the
-    headings over the linked section, and a task cell that opens with the measure's title."""
+    headings over the linked section (`on_path`: the section and those above it), and a task
+    cell that opens with the measure's title."""
     findings = []
-    on_path = [s for s in sections if section.path == s.path or section.path.startswith(s.path + "/")]
     if row.measure and row.measure_start is not None and all(s.title != row.measure for s in on_path):
         alike = max(on_path, key=lambda s: title_similarity(row.measure, s.title))
         elsewhere = next((s for s in sections if s.title == row.measure), None)
@@ -163,7 +169,9 @@ def _target_findings(section: Section, rows: list[AnnexRow], body: list[Target],
                                         f"measure {section.path} has no target of {_amount(t)}", _row_where(row),
                                         t.start, t.end, section.path, section.start, section.end))
                 continue
-            pair = max(same_value, key=lambda b: title_similarity(t.text, b.text))
+            pair = same_value[0]
+            if len(same_value) > 1:
+                pair = max(same_value, key=lambda b: title_similarity(t.text, b.text))
             unused.remove(pair)
             for field, name in COMPARED:
                 if getattr(t, field) != getattr(pair, field):

@@ -262,7 +262,7 @@ def main() -> None:
                     f"{r['seconds']:.1f} s, {r['cpu'] / args.docs * 1000:.0f} ms CPU per document (load {r['load']:.1f})"
                     for r in results))
             print(f"    the ceiling, measured now: two processes that only parse the seed get through "
-                  f"{parse_scaling(40):.2f}x the work of one")
+                  f"{parse_scaling(150):.2f}x the work of one")
         if "d" in only:
             print("(d) " + memory_line(f"{args.docs:,} documents, 1 worker", one))
             print("    " + memory_line(f"{args.docs:,} documents, 2 workers", two))

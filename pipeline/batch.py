@@ -5,11 +5,14 @@
     run(plan)          parse the rest, each document its own task (a local process pool or an
                        existing dask.distributed cluster); store each result as it arrives; export
 
-Workers only compute: a task returns the document's dataset (or why it failed) and this
-process, the one writer, writes `<doc_id>.json` through emit and the rows through the store.
-A failure is one row of errors.csv and never stops the batch; a worker that dies takes no
-other document with it. After a run, DIR holds exactly the dataset of this run's inputs, the
-same as a clean run would write."""
+A worker process on this machine writes its own document (`<doc_id>.json` through emit, then
+its rows through the store, in one transaction) and hands back only its entry: the writing
+is spread over the workers, so the batch process is never the bottleneck (SQLite takes one
+writer at a time; a document's transaction is a few milliseconds). A dask worker, perhaps on
+another machine, hands the whole result back and this process writes it. A failure is one
+row of errors.csv and never stops the batch; a worker that dies takes no other document with
+it. After a run, DIR holds exactly the dataset of this run's inputs, the same as a clean run
+would write."""
 from __future__ import annotations
 
 import functools
@@ -55,7 +58,14 @@ class Failure:
     message: str
 
 
-Outcome = Parsed | Failure
+@dataclass(frozen=True)
+class Stored:
+    """A document a local worker has written itself: what it hands back."""
+
+    entry: Entry
+
+
+Outcome = Parsed | Stored | Failure
 Task = Callable[[str, Limits], Outcome]
 
 
@@ -117,7 +127,8 @@ def run(todo: Plan, workers: int | None = None, executor: str = "local", schedul
     elif executor == "dask":
         outcomes = run_dask(todo.jobs, parse_task, scheduler, limits)
     else:
-        outcomes = run_local(todo.jobs, parse_task, workers or default_workers(), limits)
+        outcomes = run_local(todo.jobs, functools.partial(store_task, out=str(todo.out)), workers or default_workers(),
+                             limits)
     failures = list(todo.failures)
     kept = set(todo.up_to_date)
     out = todo.out
@@ -137,8 +148,27 @@ def run(todo: Plan, workers: int | None = None, executor: str = "local", schedul
             emit.remove_dataset(out, doc_id)
         store.remove(stale)
         store.set_errors((f.file, f.stage, f.message) for f in failures)
-        store.export(out)
+        store.export(out, workers or default_workers())
     return Summary(len(kept) - len(todo.up_to_date), len(todo.up_to_date), failures, store.path)
+
+
+def store_task(path: str, limits: Limits, out: str) -> Outcome:
+    """Parse one document and write it into `out` (its JSON, then its rows): the task of a local
+    worker. Never raises."""
+    outcome = parse_task(path, limits)
+    if isinstance(outcome, Parsed):
+        try:
+            store = _worker_store(out)
+        except BatchError as exc:
+            return Failure(path, "emit", str(exc))
+        outcome = _keep(Path(out), store, outcome)
+    return Stored(outcome.entry) if isinstance(outcome, Parsed) else outcome
+
+
+@functools.cache
+def _worker_store(out: str) -> Store:
+    """The worker process's own connection to the store, open until the process ends."""
+    return Store(Path(out), create=False)
 
 
 def _keep(out: Path, store: Store, parsed: Parsed) -> Outcome:

@@ -42,6 +42,7 @@ COLUMN_TYPES = {
 PARQUET_TYPES = {"TEXT": "string", "INTEGER": "int64", "NUMERIC": "float64", "REAL": "float64", "BOOLEAN": "bool_"}
 INT64_MAX = 2**63 - 1
 CHUNK_ROWS = 10_000
+BUSY_SECONDS = 300
 
 
 def column_type(column: str) -> str:
@@ -105,11 +106,14 @@ class Parsed:
 class Store:
     """plans.db, open for one batch. Use as a context manager."""
 
-    def __init__(self, out_dir: Path):
+    def __init__(self, out_dir: Path, create: bool = True):
+        """Open the store in `out_dir`, made anew when it is missing or from another version;
+        with `create` false (a worker's connection), one the batch has made already."""
         self.path = Path(out_dir) / DB_NAME
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, isolation_level=None)
+            # Workers write in turns: one waits for another's transaction to end.
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_SECONDS)
             # WAL while the batch runs: a commit per document costs no sync, and a killed run
             # loses at most uncommitted documents. close() returns to one self-contained file.
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -120,6 +124,9 @@ class Store:
                 raise BatchError(f"{self.path}: not a policyparse store (it has other tables); move it away or "
                                  "choose another --out")
             if schema != SCHEMA_ID:
+                if not create:
+                    self.db.close()
+                    raise BatchError(f"{self.path}: the store changed while the batch ran")
                 self._create()
         except (OSError, sqlite3.Error) as exc:
             reason = getattr(exc, "strerror", None) or exc
@@ -160,7 +167,9 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        self.db.execute("BEGIN")
+        # IMMEDIATE: take the write lock now, waiting for it if another worker holds it (a
+        # deferred transaction would fail at its first write instead).
+        self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
@@ -210,11 +219,34 @@ class Store:
             self.db.executemany(insert.replace("INSERT", "INSERT OR REPLACE", 1),
                                 [tuple(map(_sql_value, row)) for row in values])
 
-    def export(self, out_dir: Path) -> list[Path]:
-        """The combined CSVs, one Parquet file per table, and errors.csv, each written atomically."""
-        written = [path for name in emit.TABLE_COLUMNS for path in export_table(self.db, out_dir, name)]
+    def export(self, out_dir: Path, workers: int = 1) -> list[Path]:
+        """The combined CSVs, one Parquet file per table, and errors.csv, each written atomically.
+        With several workers, each table is exported by a process of its own, the largest first."""
+        names = sorted(emit.TABLE_COLUMNS, key=self._count, reverse=True)
+        if workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(min(workers, len(names)), mp_context=context) as pool:
+                exported = list(pool.map(_export_table_at, [self.path] * len(names), [out_dir] * len(names), names))
+        else:
+            exported = [export_table(self.db, out_dir, name) for name in names]
         errors = self.db.execute("SELECT file, stage, message FROM errors ORDER BY file, stage, message")
-        return [*written, emit.write_csv(out_dir / "errors.csv", ERRORS_COLUMNS, errors)]
+        return [*(path for paths in exported for path in paths), emit.write_csv(out_dir / "errors.csv", ERRORS_COLUMNS,
+                                                                                errors)]
+
+    def _count(self, name: str) -> int:
+        return self.db.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+
+
+def _export_table_at(db_path: Path, out_dir: Path, name: str) -> list[Path]:
+    """export_table in a process of its own, over a connection of its own."""
+    db = sqlite3.connect(db_path, timeout=BUSY_SECONDS)
+    try:
+        return export_table(db, out_dir, name)
+    finally:
+        db.close()
 
 
 def export_table(db: sqlite3.Connection, out_dir: Path, name: str) -> list[Path]:

@@ -41,7 +41,7 @@ from pipeline.errors import BatchError, PolicyParseError, internal_error
 from pipeline.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
 from pipeline.model import SCHEMA_VERSION
 from pipeline.run import doc_id_for, parse
-from pipeline.store import Entry, Parsed, Store
+from pipeline.store import Entry, Parsed, Store, table_parts
 
 WORKER_DIED = "the worker process died while parsing this document (a crash, or killed for using too much memory)"
 # After the time limit a worker stuck in C code (where the alarm cannot interrupt it) gets this
@@ -148,7 +148,7 @@ def run(todo: Plan, workers: int | None = None, executor: str = "local", schedul
             emit.remove_dataset(out, doc_id)
         store.remove(stale)
         store.set_errors((f.file, f.stage, f.message) for f in failures)
-        store.export(out, workers or default_workers())
+        store.export(out)
     return Summary(len(kept) - len(todo.up_to_date), len(todo.up_to_date), failures, store.path)
 
 
@@ -202,8 +202,9 @@ def parse_task(path: str, limits: Limits) -> Outcome:
         return Failure(path, _stage(exc.__traceback__), internal_error(exc))
     try:
         data = emit.to_dict(doc)
+        rows = emit.table_rows(data)
         return Parsed(Entry(doc.doc_id, doc.source, doc.sha256, parser_id()), emit.dataset_json(data), doc.text,
-                      emit.table_rows(data))
+                      rows, table_parts(rows))
     except Exception as exc:
         return Failure(path, "emit", internal_error(exc))
 

@@ -4,6 +4,7 @@ Excel and WPS open the Chinese correctly, JSON with the Chinese as written."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import tempfile
@@ -276,10 +277,25 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence]) -> P
     JSON (true/false), whole numbers without a trailing .0, empty cells for null, text that a
     spreadsheet would run as a formula neutralised (see neutralise)."""
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([csv_cell(v) for v in row] for row in rows)
+        _csv_writer(f).writerow(columns)
+        _csv_writer(f).writerows([csv_cell(v) for v in row] for row in rows)
     return path
+
+
+def csv_header(columns: Sequence[str]) -> bytes:
+    """What write_csv writes before the rows: the BOM and the header line, as bytes."""
+    return "\ufeff".encode("utf-8") + csv_lines([columns]).encode("utf-8")
+
+
+def csv_lines(rows: Iterable[Sequence]) -> str:
+    """The lines write_csv writes for `rows`, as text: a piece of a table made elsewhere."""
+    buffer = io.StringIO(newline="")
+    _csv_writer(buffer).writerows([csv_cell(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def _csv_writer(f):
+    return csv.writer(f, lineterminator="\n")
 
 
 def _by_unit_rows(doc_id: str, units: list[dict]) -> list[dict]:

@@ -4,7 +4,10 @@ one Parquet file per table, errors.csv).
 
 Each document goes in with one transaction (its old rows out, its new rows in), so a batch
 killed at any moment leaves a consistent database that says which documents are done: the
-next run starts from there. Like emit, this module only writes; it never parses."""
+next run starts from there. Several processes may write it in turn (each batch worker stores
+the documents it parses). With its rows, a document brings the parts of the exports (its CSV
+lines and Arrow rows of each table), so that an export joins them instead of formatting every
+row again. Like emit, this module only writes; it never parses."""
 from __future__ import annotations
 
 import hashlib
@@ -42,6 +45,7 @@ COLUMN_TYPES = {
 PARQUET_TYPES = {"TEXT": "string", "INTEGER": "int64", "NUMERIC": "float64", "REAL": "float64", "BOOLEAN": "bool_"}
 INT64_MAX = 2**63 - 1
 CHUNK_ROWS = 10_000
+CHUNK_DOCUMENTS = 500
 BUSY_SECONDS = 300
 PARTS_CODEC = "zstd"
 
@@ -291,7 +295,7 @@ class Store:
 def export_table(db: sqlite3.Connection, out_dir: Path, name: str) -> list[Path]:
     """`<name>.csv` and `<name>.parquet` from the documents' parts, in doc_id order: the CSV
     lines are joined after the header, the Arrow streams go to the Parquet file a row group
-    of at least CHUNK_ROWS rows at a time."""
+    at a time."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -308,7 +312,9 @@ def export_table(db: sqlite3.Connection, out_dir: Path, name: str) -> list[Path]
                 table = pa.ipc.open_stream(_unpack(arrow, arrow_size)).read_all()
                 chunk.append(table)
                 rows += table.num_rows
-            if rows >= CHUNK_ROWS:
+            # A row group ends at CHUNK_ROWS rows, or at CHUNK_DOCUMENTS documents (a table of a
+            # row or two per document would otherwise hold every document's Arrow stream).
+            if rows >= CHUNK_ROWS or len(chunk) >= CHUNK_DOCUMENTS:
                 parquet.write_table(pa.concat_tables(chunk))
                 chunk, rows = [], 0
         if rows:

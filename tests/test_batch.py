@@ -3,6 +3,7 @@ bad files in errors.csv and the batch goes on; a re-run parses only what changed
 with kill -9 and started again, a crashing worker, or a dask cluster all end with the same
 dataset as one clean local run."""
 import fcntl
+import json
 import os
 import pty
 import re
@@ -387,3 +388,29 @@ def test_the_readme_queries_answer_what_the_csv_tables_say(tmp_path):
     columns = ["doc_id", "target_id", "modality", "indicator", "value", "unit", "text"]
     assert sql(hedged) == list(expected[columns].itertuples(index=False, name=None))
     assert len(expected) > 0
+
+
+def test_the_dataset_json_is_written_as_json_dumps_writes_it_even_past_64_bit_numbers():
+    # orjson writes the JSON; a number past 64 bits (a hostile file's) falls back to json.dumps.
+    for source in (SEED, ROOT / "tests" / "bad" / "huge-number.txt"):
+        data = emit.to_dict(batch.parse(source))
+        assert emit.dataset_json(data) == (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    huge = emit.to_dict(batch.parse(ROOT / "tests" / "bad" / "huge-number.txt"))
+    assert max(t["value_base"] for t in huge["targets"]) > 2**64
+
+
+def test_a_documents_parts_export_as_its_rows_do_with_numbers_past_64_bits(tmp_path):
+    # Each worker turns its rows into CSV lines and Arrow rows; a number no double holds exactly
+    # goes into the Parquet file as the nearest double, as SQLite's NUMERIC column holds it.
+    source = ROOT / "tests" / "bad" / "huge-number.txt"
+    rows = emit.table_rows(emit.to_dict(batch.parse(source)))
+    parts = store_module.table_parts(rows)
+    assert set(parts) == set(emit.TABLE_COLUMNS)
+    out = tmp_path / "out"
+    assert run("batch", source, "--out", out, "--workers", "1").returncode == 0
+    targets = pq.read_table(out / "targets.parquet").to_pydict()
+    assert targets["value_base"] == [None if r[emit.table_columns("targets").index("value_base")] is None
+                                     else float(r[emit.table_columns("targets").index("value_base")])
+                                     for r in rows["targets"]]
+    csv_body = (out / "targets.csv").read_bytes().split(b"\n", 1)[1]
+    assert csv_body == emit.csv_lines(rows["targets"]).encode("utf-8")

@@ -2,8 +2,8 @@
 """Benchmarks for policyparse: a script, not a test. Every ratio compares two figures measured
 in the same run, on the same machine.
 
-    python benchmarks/bench.py                 # (a) (b) (c) (d) with 1,000 documents, ~6 minutes
-    python benchmarks/bench.py --big           # (d) with 10,000 documents too, ~10 minutes more
+    python benchmarks/bench.py                 # (a) (b) (c) (d) with 1,000 documents, ~11 minutes
+    python benchmarks/bench.py --big           # (d) with 10,000 documents too, ~6 minutes more
 
 (a) warm parse of the seed TXT against one jieba.lcut pass over the same text   goal <= 1.0x
 (b) CLI cold start, one document: seconds, and the ratio to `python -c pass`     goal <= 2 s
@@ -11,7 +11,8 @@ in the same run, on the same machine.
 (d) peak memory of the whole batch (the CLI and its workers), 1,000 and 10,000 documents:
     goal flat, under 500 MB
 
-The load average printed with each figure tells whether other work shared the machine.
+The load average printed with each figure (after the run it describes, so a batch's own
+workers count in it) hints at whether other work shared the machine.
 
 Needs psutil (`pip install -e ".[bench]"`)."""
 from __future__ import annotations

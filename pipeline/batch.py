@@ -148,7 +148,7 @@ def run(todo: Plan, workers: int | None = None, executor: str = "local", schedul
             emit.remove_dataset(out, doc_id)
         store.remove(stale)
         store.set_errors((f.file, f.stage, f.message) for f in failures)
-        store.export(out)
+        store.export(out, workers or default_workers())
     return Summary(len(kept) - len(todo.up_to_date), len(todo.up_to_date), failures, store.path)
 
 

@@ -117,8 +117,8 @@ def table_parts(rows: dict[str, list[tuple]]) -> dict[str, tuple[bytes, int, byt
     """A document's rows of each table as the export joins them: the CSV lines (as
     emit.write_csv writes them after the header) and an Arrow stream in the Parquet file's
     types, each compressed (zstd: a fifth of the size, a tenth of a millisecond), with its
-    size. Made where the document is parsed, so that this work is shared
-    out over the workers and a re-run that parses a few documents exports in moments."""
+    size. Made where the document is parsed, so that this work is shared out over the workers
+    and a re-run that parses a few documents exports in moments."""
     import pyarrow as pa
 
     parts = {}

@@ -138,7 +138,8 @@ def exclusions(folded: str, bounds: set[int], spans: list[tuple[int, int]],
     for rule in rules.load().non_targets:
         group = "x" if "x" in rule.pattern.groupindex else 0
         for m in rule.pattern.finditer(folded):
-            found.append(Excluded(m.start(group), m.end(group), rule.rule_id))
+            if m.end(group) > m.start(group):  # an empty match covers no number
+                found.append(Excluded(m.start(group), m.end(group), rule.rule_id))
     # Name patterns only matter where a number is still standing after the regex rules.
     taken = _Taken(len(folded))
     for x in found:

@@ -19,6 +19,7 @@ import functools
 import glob
 import hashlib
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import sqlite3
@@ -142,6 +143,9 @@ def run(todo: Plan, workers: int | None = None, executor: str = "local", schedul
                 kept.add(outcome.entry.doc_id)
             if on_outcome:
                 on_outcome(outcome)
+        # A worker stopped while it wrote (its pool broken by another's crash, or this process
+        # killed) may have left a temporary file.
+        emit.remove_leftovers(out)
         # The dataset is this run's documents: drop what earlier runs stored for other files.
         stale = (set(store.entries()) | {p.stem for p in out.glob("*.json")}) - kept
         for doc_id in sorted(stale):
@@ -265,7 +269,7 @@ def run_local(paths: Iterable[str], task: Task, workers: int, limits: Limits) ->
     context = multiprocessing.get_context("spawn")
     while queue:
         suspects: list[str] = []
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_end_with_parent) as pool:
             running = {}
             while (queue or running) and not suspects:
                 while queue and len(running) < 2 * workers:
@@ -289,8 +293,23 @@ def run_local(paths: Iterable[str], task: Task, workers: int, limits: Limits) ->
             yield _alone(task, path, limits, context)
 
 
+def _end_with_parent() -> None:
+    """Pool initializer: end this worker as soon as the batch process ends, even by kill -9, so
+    that no orphan goes on writing into DIR (what it was writing is rolled back, or left as a
+    temporary file that the next run removes)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _alone(task: Task, path: str, limits: Limits, context) -> Outcome:
-    with ProcessPoolExecutor(1, mp_context=context) as pool:
+    with ProcessPoolExecutor(1, mp_context=context, initializer=_end_with_parent) as pool:
         try:
             pool.submit(os.getpid).result()
         except BrokenProcessPool:  # not the document: no worker can start here

@@ -153,6 +153,18 @@ def atomic_path(path: Path) -> Iterator[Path]:
         raise
 
 
+def remove_leftovers(out_dir: Path) -> None:
+    """Remove the temporary files of writes that never finished (atomic_path's, of a process
+    killed while it wrote: a batch worker stopped with its pool)."""
+    for tmp in out_dir.glob(".*.tmp"):
+        if _LEFTOVER.fullmatch(tmp.name):
+            tmp.unlink(missing_ok=True)
+
+
+# What atomic_path's temporary files are called: .<name>.<random>.tmp
+_LEFTOVER = regex.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
 def cell(value) -> str:
     """A value as text for a CSV cell or a golden row: null empty, booleans true/false, a
     Decimal or a whole float without exponent or trailing .0, lists (of units) joined with 、."""
@@ -178,12 +190,30 @@ def dataset_json(data: dict) -> bytes:
     """The bytes of `<doc_id>.json` for a dataset record: UTF-8, indented by two spaces.
 
     orjson writes the same bytes as json.dumps(ensure_ascii=False, indent=2) some 40 times
-    faster (the standard library falls back to pure Python when it indents); json.dumps
-    writes what orjson refuses (a whole number past 64 bits from a hostile file)."""
-    try:
-        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
-    except orjson.JSONEncodeError:
-        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    faster (the standard library falls back to pure Python when it indents), except for a
+    float written with an exponent (json.dumps 5e-05, orjson 5e-5), a float that is not finite
+    (NaN, null) and a whole number past 64 bits (which orjson refuses): json.dumps writes those."""
+    if _orjson_writes_as_json(data):
+        try:
+            return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+        except orjson.JSONEncodeError:
+            pass
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _orjson_writes_as_json(value) -> bool:
+    """Whether every float in `value` is one orjson writes as json.dumps does: finite, and
+    within the range repr writes without an exponent (1e-4 <= |x| < 1e16, or 0)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif item.__class__ is float and item and not 1e-4 <= abs(item) < 1e16:
+            return False  # NaN fails the comparison too
+    return True
 
 
 def write_document(out_dir: Path, doc: Document) -> Path:

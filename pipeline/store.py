@@ -46,6 +46,7 @@ PARQUET_TYPES = {"TEXT": "string", "INTEGER": "int64", "NUMERIC": "float64", "RE
 INT64_MAX = 2**63 - 1
 CHUNK_ROWS = 10_000
 CHUNK_DOCUMENTS = 500
+EXPORT_THREADS = 2
 BUSY_SECONDS = 300
 PARTS_CODEC = "zstd"
 
@@ -287,11 +288,12 @@ class Store:
 
     def export(self, out_dir: Path, threads: int = 1) -> list[Path]:
         """The combined CSVs, one Parquet file per table, and errors.csv, each written atomically.
-        With several threads, tables are exported side by side: the work is decompressing,
-        Arrow and Parquet encoding and writing files, which all run outside the GIL."""
+        With two threads, tables are exported side by side: the work is decompressing, Arrow
+        and Parquet encoding and writing files, which all run outside the GIL. Not more than
+        two: each holds some 50 MB, and three large tables gain little from a third."""
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max(1, threads)) as pool:
+        with ThreadPoolExecutor(min(max(1, threads), EXPORT_THREADS)) as pool:
             written = [path for paths in pool.map(lambda name: self._export_table(out_dir, name), emit.TABLE_COLUMNS)
                        for path in paths]
         errors = self.db.execute("SELECT file, stage, message FROM errors ORDER BY file, stage, message")
@@ -318,18 +320,21 @@ def export_table(db: sqlite3.Connection, out_dir: Path, name: str) -> list[Path]
     with emit.atomic_path(csv_path) as csv_tmp, open(csv_tmp, "wb") as csv_file, \
             emit.atomic_path(parquet_path) as parquet_tmp, pq.ParquetWriter(parquet_tmp, schema) as parquet:
         csv_file.write(emit.csv_header(emit.table_columns(name)))
-        chunk, rows = [], 0
+        chunk, rows, documents = [], 0, 0
         while batch := parts.fetchmany(64):
             for csv, csv_size, arrow, arrow_size in batch:
                 csv_file.write(_unpack(csv, csv_size))
                 table = pa.ipc.open_stream(_unpack(arrow, arrow_size)).read_all()
-                chunk.append(table)
-                rows += table.num_rows
-            # A row group ends at CHUNK_ROWS rows, or at CHUNK_DOCUMENTS documents (a table of a
-            # row or two per document would otherwise hold every document's Arrow stream).
-            if rows >= CHUNK_ROWS or len(chunk) >= CHUNK_DOCUMENTS:
-                parquet.write_table(pa.concat_tables(chunk))
-                chunk, rows = [], 0
+                if table.num_rows:
+                    chunk.append(table)
+                    rows += table.num_rows
+                documents += 1
+                # A row group ends once it holds CHUNK_ROWS rows or CHUNK_DOCUMENTS documents' (a
+                # table of a row or two per document would otherwise gather every document's).
+                if rows >= CHUNK_ROWS or documents >= CHUNK_DOCUMENTS:
+                    if rows:
+                        parquet.write_table(pa.concat_tables(chunk))
+                    chunk, rows, documents = [], 0, 0
         if rows:
             parquet.write_table(pa.concat_tables(chunk))
     return [csv_path, parquet_path]

@@ -168,6 +168,33 @@ def test_a_run_killed_with_kill_9_and_restarted_ends_as_an_uninterrupted_run(tmp
     assert db_dump(killed) == db_dump(clean)
 
 
+def test_workers_end_with_the_batch_when_only_the_batch_process_is_killed(tmp_path):
+    # kill -9 of the batch process alone: its workers, which write into DIR, must not go on as orphans.
+    archive = tmp_path / "archive"
+    variants(archive, 40, source=SEED)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, str(ROOT / "run_pipeline.py"), "batch", str(archive), "--out", str(out),
+                             "--workers", "2", "--quiet"], cwd=ROOT, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and len(list(out.glob("*.json"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)  # is any process of the run still there?
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail("workers outlived the batch process")
+    assert run("batch", archive, "--out", out, "--workers", "2").returncode == 0
+    assert not list(out.glob(".*.tmp"))
+
+
 def crash_on_request(path: str, limits: Limits):
     """A task whose worker dies on one document, as a segfault or the OOM killer would."""
     if "crash" in path:
@@ -391,9 +418,11 @@ def test_the_readme_queries_answer_what_the_csv_tables_say(tmp_path):
 
 
 def test_the_dataset_json_is_written_as_json_dumps_writes_it_even_past_64_bit_numbers():
-    # orjson writes the JSON; a number past 64 bits (a hostile file's) falls back to json.dumps.
-    for source in (SEED, ROOT / "tests" / "bad" / "huge-number.txt"):
-        data = emit.to_dict(batch.parse(source))
+    # orjson writes the JSON; json.dumps what orjson would write otherwise: a number past 64 bits
+    # (a hostile file's), a float written with an exponent (降至0.00005吨), one not finite.
+    odd = {"targets": [{"value": v, "text": "排放降至"} for v in (5e-05, 1.5e-09, 2e16, float("nan"), -0.0, 0.0001)]}
+    for data in (*(emit.to_dict(batch.parse(source)) for source in (SEED, ROOT / "tests" / "bad" / "huge-number.txt")),
+                 odd, *({"targets": [t]} for t in odd["targets"])):
         assert emit.dataset_json(data) == (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     huge = emit.to_dict(batch.parse(ROOT / "tests" / "bad" / "huge-number.txt"))
     assert max(t["value_base"] for t in huge["targets"]) > 2**64

@@ -111,11 +111,6 @@ def scan(folded: str) -> Scan:
     return Scan(known, percent_words, unknown, tuple(starts))
 
 
-def candidate_starts(folded: str) -> tuple[int, ...]:
-    """Where a quantity may start, before any word-boundary check: what to segment."""
-    return scan(folded).starts
-
-
 class _Taken:
     """Which characters of a text are inside a span already taken (an exclusion or a quantity found)."""
 
@@ -129,11 +124,10 @@ class _Taken:
         return self.marks.find(1, start, end) < 0
 
 
-def exclusions(folded: str, bounds: set[int], spans: list[tuple[int, int]],
-               starts: tuple[int, ...] | None = None) -> list[Excluded]:
+def exclusions(folded: str, bounds: set[int], spans: list[tuple[int, int]], starts: tuple[int, ...]) -> list[Excluded]:
     """Spans of `folded` that the non-target rules (regex) and the name patterns (spaCy, over
-    the jieba words at `bounds`, within `spans`) mark as names or labels. `starts`: the
-    scan's candidate starts, when the caller has them."""
+    the jieba words at `bounds`, within `spans`) mark as names or labels. `starts`: where the
+    scan found a quantity may start."""
     found = []
     for rule in rules.load().non_targets:
         group = "x" if "x" in rule.pattern.groupindex else 0
@@ -144,7 +138,7 @@ def exclusions(folded: str, bounds: set[int], spans: list[tuple[int, int]],
     taken = _Taken(len(folded))
     for x in found:
         taken.take(x.start, x.end)
-    standing = [c for c in (candidate_starts(folded) if starts is None else starts) if taken.free(c, c + 1)]
+    standing = [c for c in starts if taken.free(c, c + 1)]
     ordered = sorted(bounds)
     for span_start, span_end in spans:
         first = bisect.bisect_left(standing, span_start)

@@ -3,7 +3,7 @@
 The same commands as the `policyparse` console script."""
 import sys
 
-from pipeline.cli import main
+from policyparse.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

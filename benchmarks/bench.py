@@ -54,13 +54,13 @@ def warm_parse_vs_lcut(repeat: int) -> None:
     sys.path.insert(0, str(ROOT))
     import jieba
 
-    from pipeline import parse
+    from policyparse import parse
 
     text = parse(SEED).text  # warm: rules, our tokenizer and the regexes loaded once
     jieba.setLogLevel(60)
     jieba.initialize()
     jieba.lcut(text)
-    from extractors.text import word_bounds
+    from policyparse.extractors.text import word_bounds
 
     def fresh_parse():
         # A new document: forget the clauses segmented before (the memo would otherwise make a
@@ -136,7 +136,7 @@ def cold_start(repeat: int) -> None:
 def parse_loop(count: int, start_at: float) -> None:
     """In a process of its own: warm up, wait for the common start, parse the seed `count` times."""
     sys.path.insert(0, str(ROOT))
-    from pipeline import parse
+    from policyparse import parse
 
     parse(SEED)
     time.sleep(max(0.0, start_at - time.time()))

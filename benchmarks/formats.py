@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))  # this checkout, not an installed copy
 
 import pdfplumber  # noqa: E402
 
-from pipeline import parse  # noqa: E402
-from pipeline.ingest import ingest  # noqa: E402
+from policyparse import parse  # noqa: E402
+from policyparse.ingest import ingest  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 DOCUMENTS = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 
-import rules
-from extractors.numerals import parse_chinese
+from policyparse import rules
+from policyparse.extractors.numerals import parse_chinese
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import rules
-from extractors.numerals import parse_chinese
+from policyparse import rules
+from policyparse.extractors.numerals import parse_chinese
 
 Span = tuple[int, int]
 

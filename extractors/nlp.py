@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 
-import rules
+from policyparse import rules
 
 
 @functools.cache

@@ -16,10 +16,10 @@ from decimal import Decimal
 
 import regex
 
-import rules
-from extractors.nlp import name_spans
-from extractors.numerals import ARABIC, CHINESE, parse_arabic, parse_chinese, split_magnitude
-from extractors.text import fold, token_bounds
+from policyparse import rules
+from policyparse.extractors.nlp import name_spans
+from policyparse.extractors.numerals import ARABIC, CHINESE, parse_arabic, parse_chinese, split_magnitude
+from policyparse.extractors.text import fold, token_bounds
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import regex
 
-import rules
+from policyparse import rules
 
 # A table cell may list one unit a line (DOCX and PDF cells keep their line breaks).
 SEPARATORS = "、，,；;\n"

@@ -6,7 +6,7 @@ import difflib
 
 import regex
 
-from extractors.text import tokenizer
+from policyparse.extractors.text import tokenizer
 
 _NOT_WORD_CHARS = regex.compile(r"[^\p{Han}A-Za-z0-9]+")
 # An opening title: a short first sentence with no clause punctuation ("实施产业基础再造工程。").

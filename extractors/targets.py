@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import regex
 
-import rules
-from extractors.deadlines import Deadline, find_deadlines
-from extractors.quantities import Quantity, find_quantities, scan
-from extractors.text import Piece, clauses, fold, word_bounds
+from policyparse import rules
+from policyparse.extractors.deadlines import Deadline, find_deadlines
+from policyparse.extractors.quantities import Quantity, find_quantities, scan
+from policyparse.extractors.text import Piece, clauses, fold, word_bounds
 
 _LEADING_YEAR = regex.compile(r"\s*(?:(?:19|20)\d{2}\s*年(?![底末前内中初月第上下0-9]))?\s*")
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import regex
 
-import rules
+from policyparse import rules
 
 _FULL_WIDTH, _ASCII = "０１２３４５６７８９．％＋－＊", "0123456789.%+-*"
 _FOLD = str.maketrans(_FULL_WIDTH, _ASCII)

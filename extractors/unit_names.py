@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 
-import rules
+from policyparse import rules
 
 # The level words a notice uses for its own government when the issuer is not known.
 LEVEL_WORDS = ("市", "县", "区")

@@ -34,15 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-import extractors
-import pipeline
-import rules
-from pipeline import emit
-from pipeline.errors import BatchError, PolicyParseError, internal_error
-from pipeline.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
-from pipeline.model import SCHEMA_VERSION
-from pipeline.run import doc_id_for, parse
-from pipeline.store import Entry, Parsed, Store, table_parts
+import policyparse
+from policyparse import emit, extractors, rules
+from policyparse.errors import BatchError, PolicyParseError, internal_error
+from policyparse.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
+from policyparse.model import SCHEMA_VERSION
+from policyparse.run import doc_id_for, parse
+from policyparse.store import Entry, Parsed, Store, table_parts
 
 WORKER_DIED = "the worker process died while parsing this document (a crash, or killed for using too much memory)"
 # After the time limit a worker stuck in C code (where the alarm cannot interrupt it) gets this
@@ -260,7 +258,7 @@ def _stage(tb: TracebackType | None) -> str:
         tb = tb.tb_next
     module = tb.tb_next.tb_frame.f_globals.get("__name__", "") if tb and tb.tb_next else ""
     parts = module.split(".")
-    return parts[1] if len(parts) > 1 and parts[0] == "pipeline" and parts[1] != "run" else "parse"
+    return parts[1] if len(parts) > 1 and parts[0] == "policyparse" and parts[1] != "run" else "parse"
 
 
 def run_local(paths: Iterable[str], task: Task, workers: int, limits: Limits) -> Iterator[Outcome]:
@@ -425,7 +423,7 @@ def file_sha256(path: str, max_bytes: int) -> str | None:
 def parser_id() -> str:
     """A fingerprint of the code and rules that parse: a change to any of them parses everything again."""
     digest = hashlib.sha256(SCHEMA_VERSION.encode())
-    for package in (pipeline, extractors, rules):
+    for package in (policyparse, extractors, rules):
         root = Path(package.__file__).parent
         for path in sorted(root.rglob("*")):
             if path.suffix in (".py", ".tsv", ".txt") and "__pycache__" not in path.parts:

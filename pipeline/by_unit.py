@@ -2,7 +2,7 @@
 a department can read its own list. A view of the Document, computed for emit; it writes nothing."""
 from __future__ import annotations
 
-from pipeline.model import Document, Responsibility
+from policyparse.model import Document, Responsibility
 
 ROLE_ORDER = {"lead": 0, "support": 1, "unspecified": 2}
 

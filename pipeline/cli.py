@@ -10,13 +10,13 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline import diff, emit, emit_diff, emit_report, emit_xlsx, evaluate, golden, report
-from pipeline.errors import BatchError, PolicyParseError, internal_error
-from pipeline.limits import (DEFAULT_LIMITS, DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_MEMORY_MB,
+from policyparse import diff, emit, emit_diff, emit_report, emit_xlsx, evaluate, golden, report
+from policyparse.errors import BatchError, PolicyParseError, internal_error
+from policyparse.limits import (DEFAULT_LIMITS, DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_MEMORY_MB,
                              DEFAULT_MAX_PAGES, DEFAULT_MAX_SECONDS, Limits)
-from pipeline.messages import Messages
-from pipeline.run import parse
-from rules import RuleError
+from policyparse.messages import Messages
+from policyparse.run import parse
+from policyparse.rules import RuleError
 
 PROG = "policyparse"
 _log = Messages(PROG)  # main() sets --quiet and --json-logs
@@ -123,7 +123,7 @@ def cmd_report(args) -> int:
 def cmd_batch(args) -> int:
     from tqdm import tqdm
 
-    from pipeline import batch
+    from policyparse import batch
 
     out = Path(args.out)
     limits = _limits(args)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 
-import rules
+from policyparse import rules
 
 # Below these similarities two things are different things, not a changed one.
 MIN_TITLE = 0.5

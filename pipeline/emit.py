@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 import orjson
 import regex
 
-from pipeline.by_unit import by_unit
+from policyparse.by_unit import by_unit
 
-from pipeline.model import DOC_ID_CHARS, MAX_ID_BYTES, SCHEMA_VERSION, Document, Field
+from policyparse.model import DOC_ID_CHARS, MAX_ID_BYTES, SCHEMA_VERSION, Document, Field
 
 if TYPE_CHECKING:  # pandas is imported by frames() only: a batch worker never needs it
     import pandas as pd

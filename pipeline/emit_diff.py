@@ -7,8 +7,8 @@ import io
 import json
 from pathlib import Path
 
-from pipeline.diff import Diff
-from pipeline.emit import atomic_write, cell, neutralise
+from policyparse.diff import Diff
+from policyparse.emit import atomic_write, cell, neutralise
 
 DIFF_COLUMNS = ["change", "where_old", "where_new", "indicator", "old", "new", "relative_change", "score",
                 "text_old", "text_new"]

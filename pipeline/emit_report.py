@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline import report
-from pipeline.emit import atomic_write, member
+from policyparse import report
+from policyparse.emit import atomic_write, member
 
 
 def write_report(out_dir: Path, data: dict) -> Path:

@@ -16,10 +16,10 @@ import io
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.chart import display_width
-from pipeline.emit import FORMULA_STARTS, atomic_write, frames, neutralise, read_datasets
-from pipeline.emit import cell
-from pipeline.emit_diff import DIFF_COLUMNS
+from policyparse.chart import display_width
+from policyparse.emit import FORMULA_STARTS, atomic_write, frames, neutralise, read_datasets
+from policyparse.emit import cell
+from policyparse.emit_diff import DIFF_COLUMNS
 
 # Sheets in reading order: the documents, what they say, who does it, what the parser noticed.
 DATASET_SHEETS = ("documents", "sections", "annex_rows", "targets", "responsibilities", "by_unit", "findings")

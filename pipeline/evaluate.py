@@ -10,9 +10,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import golden
-from pipeline.errors import PolicyParseError
-from pipeline.run import parse
+from policyparse import golden
+from policyparse.errors import PolicyParseError
+from policyparse.run import parse
 
 FIELDS = ("indicator", "action", "comparator", "approximate", "kind", "hedged", "modality", "deadline", "value_high",
           "unit")
@@ -120,7 +120,7 @@ def report(total: Score, per_document: list[tuple[str, Score]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pipeline.cli import main as cli_main
+    from policyparse.cli import main as cli_main
 
     return cli_main(["evaluate", *(sys.argv[1:] if argv is None else argv)])
 

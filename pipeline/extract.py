@@ -3,11 +3,11 @@ read as blank) and from each annex task cell (a cell is its own region: sentence
 hedges and inherited words never cross a cell boundary)."""
 from __future__ import annotations
 
-from extractors.responsibility import find_notes
-from extractors.targets import TargetMention, find_targets
-import rules
-from pipeline.model import Finding, Section, Target
-from pipeline.segment import Segmented
+from policyparse.extractors.responsibility import find_notes
+from policyparse.extractors.targets import TargetMention, find_targets
+from policyparse import rules
+from policyparse.model import Finding, Section, Target
+from policyparse.segment import Segmented
 
 
 def extract(text: str, seg: Segmented) -> tuple[tuple[Target, ...], tuple[Finding, ...]]:

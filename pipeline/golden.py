@@ -7,8 +7,8 @@ import io
 import json
 from pathlib import Path
 
-from pipeline.emit import atomic_write, cell
-from pipeline.model import Document
+from policyparse.emit import atomic_write, cell
+from policyparse.model import Document
 
 HEADER_FIELDS = ["issuer", "notice_title", "title", "doc_number", "date", "year", "recipients", "cc"]
 TABLES = {

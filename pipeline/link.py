@@ -16,8 +16,8 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 
-from extractors.similarity import bigrams, containment, differing_words, opening_title, title_similarity
-from pipeline.model import AnnexRow, Finding, Responsibility, Section, Target
+from policyparse.extractors.similarity import bigrams, containment, differing_words, opening_title, title_similarity
+from policyparse.model import AnnexRow, Finding, Responsibility, Section, Target
 
 MIN_LINK_SCORE = 0.3
 # Two names at least this alike (title_similarity) are one name written two ways.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import replace
 
-from pipeline.model import PageSpan, Target
-from pipeline.normalise import Normalised
+from policyparse.model import PageSpan, Target
+from policyparse.normalise import Normalised
 
 
 def locate(spans: tuple[PageSpan, ...], starts: list[int], start: int, end: int

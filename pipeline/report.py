@@ -13,8 +13,8 @@ from difflib import SequenceMatcher
 from html import escape
 from pathlib import Path
 
-from pipeline.chart import stacked_bars
-from pipeline.emit import cell
+from policyparse.chart import stacked_bars
+from policyparse.emit import cell
 
 CSS = Path(__file__).with_name("report.css").read_text(encoding="utf-8")
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"

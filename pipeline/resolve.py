@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extractors.responsibility import Legend, UnitList, find_legends, find_notes, label_role, read_lists
-from extractors.unit_names import full_name, is_generic, jurisdiction_of
-from pipeline.extract import innermost_section
-from pipeline.model import Finding, Responsibility
-from pipeline.segment import Segmented
+from policyparse.extractors.responsibility import Legend, UnitList, find_legends, find_notes, label_role, read_lists
+from policyparse.extractors.unit_names import full_name, is_generic, jurisdiction_of
+from policyparse.extract import innermost_section
+from policyparse.model import Finding, Responsibility
+from policyparse.segment import Segmented
 
 
 @dataclass(frozen=True)

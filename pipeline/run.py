@@ -6,15 +6,15 @@ from pathlib import Path
 
 import regex
 
-from pipeline.extract import extract
-from pipeline.ingest import ingest
-from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_PAGES
-from pipeline.link import link
-from pipeline.model import DOC_ID_CHARS, MAX_ID_BYTES, Document
-from pipeline.normalise import normalise
-from pipeline.provenance import place_targets
-from pipeline.resolve import resolve
-from pipeline.segment import segment
+from policyparse.extract import extract
+from policyparse.ingest import ingest
+from policyparse.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_PAGES
+from policyparse.link import link
+from policyparse.model import DOC_ID_CHARS, MAX_ID_BYTES, Document
+from policyparse.normalise import normalise
+from policyparse.provenance import place_targets
+from policyparse.resolve import resolve
+from policyparse.segment import segment
 
 
 def parse(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS,

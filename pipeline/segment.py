@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import regex
 
-import rules
-from extractors.header import HeaderReading, lines, read_header
-from pipeline.model import AnnexRow, Field, Finding, Header, Section, TableBlock
+from policyparse import rules
+from policyparse.extractors.header import HeaderReading, lines, read_header
+from policyparse.model import AnnexRow, Field, Finding, Header, Section, TableBlock
 
 
 _TITLE_END = regex.compile(r"[。，,；;\u3000]")

@@ -5,9 +5,9 @@ doc.spans["indicators"], and responsibility units in doc.spans["units"] (labelle
 their role)."""
 from __future__ import annotations
 
-from extractors.nlp import doc_from_words
-from extractors.text import token_bounds
-from pipeline.model import Document
+from policyparse.extractors.nlp import doc_from_words
+from policyparse.extractors.text import token_bounds
+from policyparse.model import Document
 
 
 def to_spacy(document: Document):

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from pipeline import emit
-from pipeline.errors import BatchError
+from policyparse import emit
+from policyparse.errors import BatchError
 
 DB_NAME = "plans.db"
 ERRORS_COLUMNS = ["file", "stage", "message"]

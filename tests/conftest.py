@@ -23,7 +23,7 @@ RENDERINGS = [FIXTURES / f"{path.stem}.{ext}" for path in (SEED, QINGTIAN) for e
 @functools.lru_cache(maxsize=None)
 def parsed(path: Path):
     """One parse per file for the whole test session (documents are immutable)."""
-    from pipeline import parse
+    from policyparse import parse
 
     return parse(path)
 

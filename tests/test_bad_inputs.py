@@ -15,8 +15,8 @@ import make_bad
 import pytest
 
 from conftest import ROOT
-from pipeline.cli import main
-from pipeline.run import doc_id_for
+from policyparse.cli import main
+from policyparse.run import doc_id_for
 
 BAD = ROOT / "tests" / "bad"
 
@@ -103,7 +103,7 @@ def test_a_batch_over_the_whole_corpus_records_each_bad_file_and_keeps_the_rest(
 @pytest.mark.parametrize("doc_id", ["../../escaped", "/tmp/escaped", ".hidden", "a/b", ""])
 def test_a_dataset_json_with_a_doctored_doc_id_is_not_read_and_nothing_is_written_outside_out(
         doc_id, tmp_path, monkeypatch, capsys, seed_doc):
-    from pipeline.emit import to_dict
+    from policyparse.emit import to_dict
 
     monkeypatch.chdir(tmp_path)
     data = to_dict(seed_doc)

@@ -20,10 +20,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import FIXTURES, ROOT, SEED
-from pipeline import batch, emit
-from pipeline import store as store_module
-from pipeline.limits import Limits
-from pipeline.store import DB_NAME, Parsed
+from policyparse import batch, emit
+from policyparse import store as store_module
+from policyparse.limits import Limits
+from policyparse.store import DB_NAME, Parsed
 
 FIXTURE = FIXTURES / "qingtian-2024-digital-economy.txt"
 
@@ -276,7 +276,7 @@ def test_an_error_names_its_stage_and_the_file(tmp_path, monkeypatch):
     def broken(*args):
         raise KeyError("heading")
 
-    monkeypatch.setattr("pipeline.segment.read_header", broken)  # a bug deep inside the segment stage
+    monkeypatch.setattr("policyparse.segment.read_header", broken)  # a bug deep inside the segment stage
     failure = batch.parse_task(str(FIXTURE), Limits())
     assert (failure.file, failure.stage) == (str(FIXTURE), "segment")
     assert failure.message.startswith("internal error while parsing (KeyError: 'heading')")

@@ -12,9 +12,9 @@ import pytest
 
 from chromium import Chromium, find
 from conftest import ROOT
-from pipeline import parse, to_dict
-from pipeline.diff import diff
-from pipeline.emit_report import write_diff_html, write_report
+from policyparse import parse, to_dict
+from policyparse.diff import diff
+from policyparse.emit_report import write_diff_html, write_report
 
 ARTIFACTS = ROOT / "artifacts"
 VARIANT = ROOT / "tests" / "diff" / "yueqing-2024-variant.txt"

@@ -1,5 +1,5 @@
 """The per-unit view: a department reads the tasks it leads and supports, with their targets."""
-from pipeline import frames, to_dict
+from policyparse import frames, to_dict
 
 
 def test_a_department_reads_what_it_leads_and_supports(seed_doc):

@@ -8,9 +8,9 @@ import sys
 import pytest
 
 from conftest import ROOT, SEED
-from pipeline import parse, to_dict
-from pipeline.diff import diff, history, normalise_indicator
-from pipeline.emit import cell
+from policyparse import parse, to_dict
+from policyparse.diff import diff, history, normalise_indicator
+from policyparse.emit import cell
 
 VARIANT = ROOT / "tests" / "diff" / "yueqing-2024-variant.txt"
 KEY = ("change", "where_old", "where_new", "indicator")
@@ -95,7 +95,7 @@ def test_diff_and_history_commands_write_their_files(tmp_path):
 
 
 def test_diff_and_history_csv_neutralise_formula_text_but_not_negative_numbers():
-    from pipeline.emit_diff import _csv
+    from policyparse.emit_diff import _csv
 
     data = _csv(["indicator", "relative_change", "units", "comparator"], [["=1+1", -0.25, ["@x", "县经信局"], "="]])
     assert data.decode("utf-8-sig").splitlines()[1] == "'=1+1,-0.25,'@x、县经信局,="

@@ -8,10 +8,10 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from pipeline import InputError, parse
-from pipeline.ingest import docx as docx_backend
-from pipeline.ingest import ingest
-from pipeline.ingest.numbering import format_number
+from policyparse import InputError, parse
+from policyparse.ingest import docx as docx_backend
+from policyparse.ingest import ingest
+from policyparse.ingest.numbering import format_number
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 

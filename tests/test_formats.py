@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from conftest import FIXTURES, QINGTIAN, ROOT, SEED, parsed
-from pipeline.ingest import ingest
+from policyparse.ingest import ingest
 
 FORMATS = ["docx", "pdf", "html"]
 

@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import QINGTIAN, ROOT
-from pipeline.emit import is_safe_id, member
-from pipeline.errors import InputError
-from pipeline.ingest import txt
-from pipeline.run import doc_id_for
+from policyparse.emit import is_safe_id, member
+from policyparse.errors import InputError
+from policyparse.ingest import txt
+from policyparse.run import doc_id_for
 
 sys.path.insert(0, str(ROOT / "tests" / "fuzz"))
 from fuzz_ingest import SUFFIXES, one_input

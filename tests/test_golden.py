@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, GOLDEN, RENDERINGS, ROOT, parsed
-from pipeline import golden
+from policyparse import golden
 
 DOCUMENTS = sorted((ROOT / "corpus").glob("*.txt")) + sorted(FIXTURES.glob("*.txt")) + RENDERINGS
 
@@ -41,7 +41,7 @@ def test_compare_reports_a_changed_field_and_a_missing_row(seed_doc):
 
 
 def test_evaluate_scores_hits_misses_and_wrong_fields(seed_doc):
-    from pipeline.evaluate import report, score
+    from policyparse.evaluate import report, score
 
     parsed = golden.project(seed_doc)["targets"]
     expected = [dict(row) for row in parsed]
@@ -58,7 +58,7 @@ def test_evaluate_scores_hits_misses_and_wrong_fields(seed_doc):
 
 
 def test_evaluate_command_on_the_corpus(capsys):
-    from pipeline.evaluate import main
+    from policyparse.evaluate import main
 
     assert main([str(p) for p in DOCUMENTS[:1]]) == 0
     assert "ALL" in capsys.readouterr().out

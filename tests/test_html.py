@@ -1,7 +1,7 @@
 """The HTML backend: the article of a government site's page (not its navigation, info bar or
 footer), its encoding, white space as a browser shows it, and tables with rowspan/colspan."""
 from conftest import FIXTURES, SEED, parsed
-from pipeline.ingest import ingest
+from policyparse.ingest import ingest
 
 
 def write(tmp_path, html: str, encoding: str = "utf-8"):

@@ -4,9 +4,9 @@ import codecs
 import pytest
 
 from conftest import SEED
-from pipeline import InputError, UnsupportedFormat, parse
-from pipeline.ingest import ingest
-from pipeline.normalise import normalise
+from policyparse import InputError, UnsupportedFormat, parse
+from policyparse.ingest import ingest
+from policyparse.normalise import normalise
 
 SAMPLE = "乐清市人民政府\n\n2023年乐清市制造业转型升级行动计划\n\n一、总体要求\n新增高新技术企业130家。\n"
 

@@ -1,6 +1,6 @@
 """The layout every backend writes: tables continued across a page or an author's split, the
 repeated header row dropped, a row broken across a page joined."""
-from pipeline.ingest.layout import LayoutWriter, plain
+from policyparse.ingest.layout import LayoutWriter, plain
 
 
 def table(*rows):

@@ -5,8 +5,8 @@ import shutil
 import pytest
 
 from conftest import FIXTURES, QINGTIAN, parsed
-from pipeline import UnsupportedFormat, parse
-from pipeline.ingest import legacy
+from policyparse import UnsupportedFormat, parse
+from policyparse.ingest import legacy
 
 needs_libreoffice = pytest.mark.skipif(legacy.soffice() is None, reason="LibreOffice (soffice) is not installed")
 

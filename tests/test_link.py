@@ -1,7 +1,7 @@
 """Annex rows linked to the body measures they restate, and what the two disagree on."""
 import pytest
 
-from pipeline import parse
+from policyparse import parse
 
 NOTICE = """青田县人民政府办公室
 

@@ -6,10 +6,10 @@ import pytest
 
 from conftest import FIXTURES, QINGTIAN, SEED, parsed
 from make_bad import pdf, stream
-from pipeline import InputError
-from pipeline.ingest import ingest
-from pipeline.ingest import pdf as pdf_backend
-from pipeline.provenance import locate
+from policyparse import InputError
+from policyparse.ingest import ingest
+from policyparse.ingest import pdf as pdf_backend
+from policyparse.provenance import locate
 
 SEED_PDF = FIXTURES / f"{SEED.stem}.pdf"
 QINGTIAN_PDF = FIXTURES / f"{QINGTIAN.stem}.pdf"

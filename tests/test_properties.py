@@ -5,9 +5,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.numerals import parse_arabic, parse_chinese
-from extractors.quantities import find_quantities
-from extractors.targets import find_targets
+from policyparse.extractors.numerals import parse_arabic, parse_chinese
+from policyparse.extractors.quantities import find_quantities
+from policyparse.extractors.targets import find_targets
 
 DIGITS = "零一二三四五六七八九"
 

@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import FIXTURES, RENDERINGS, SEED, parsed
-from pipeline import to_dict
+from policyparse import to_dict
 
 
 @pytest.fixture(scope="module", params=[SEED, *sorted(FIXTURES.glob("*.txt")), *RENDERINGS], ids=lambda p: p.name)
@@ -59,7 +59,7 @@ def test_the_dataset_record_keeps_the_offsets(doc):
 
 
 def test_the_spacy_view_carries_targets_indicators_and_units_as_spans(doc):
-    from pipeline import to_spacy
+    from policyparse import to_spacy
 
     sdoc = to_spacy(doc)
     assert sdoc.text == doc.text

@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import ROOT
-from pipeline import parse, to_dict
-from pipeline.diff import diff
-from pipeline.report import diff_page, document_page, index_page, inline_diff, summary, target_leads
+from policyparse import parse, to_dict
+from policyparse.diff import diff
+from policyparse.report import diff_page, document_page, index_page, inline_diff, summary, target_leads
 
 VARIANT = ROOT / "tests" / "diff" / "yueqing-2024-variant.txt"
 

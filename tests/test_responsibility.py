@@ -1,9 +1,9 @@
 """Who leads what: a note (or an annex table) in, units with roles and full names out.
 
 Each test is one lead-marking convention, written as a notice would write it."""
-from extractors.responsibility import find_notes
-from pipeline.resolve import resolve
-from pipeline.segment import segment
+from policyparse.extractors.responsibility import find_notes
+from policyparse.resolve import resolve
+from policyparse.segment import segment
 
 HEAD = "{issuer}\n\n关于印发《2024年工作要点》的通知\n\n2024年工作要点\n\n一、重点任务\n"
 ANNEX = "附件\n\n重点任务清单\n{header}\n\n{rows}\n"
@@ -190,7 +190,7 @@ def test_a_legend_in_the_annex_header_holds_for_every_row():
 
 
 def test_a_cell_with_one_unit_a_line_is_split():
-    from extractors.responsibility import read_lists
+    from policyparse.extractors.responsibility import read_lists
 
     cell = "市发改局*\n市经信局"
     [listed] = read_lists(cell, 0, len(cell))

@@ -4,9 +4,9 @@ import shutil
 
 import pytest
 
-import rules
-from extractors.targets import find_targets
-from extractors.unit_names import jurisdiction_of
+from policyparse import rules
+from policyparse.extractors.targets import find_targets
+from policyparse.extractors.unit_names import jurisdiction_of
 
 NON_TARGET_RULES = rules.load().non_targets
 
@@ -79,8 +79,8 @@ def test_a_bad_pattern_and_a_bad_value_are_refused(rules_copy):
 
 @pytest.mark.parametrize("name", rules.load().names, ids=lambda n: n.id)
 def test_name_pattern_marks_its_example_and_keeps_the_real_target(name):
-    from extractors.nlp import name_spans
-    from extractors.text import token_bounds
+    from policyparse.extractors.nlp import name_spans
+    from policyparse.extractors.text import token_bounds
 
     spans = name_spans(name.example, sorted(token_bounds(name.example)))
     assert any(name.example[s:e].startswith(name.excluded) for s, e, pattern_id in spans if pattern_id == name.id)
@@ -89,7 +89,7 @@ def test_name_pattern_marks_its_example_and_keeps_the_real_target(name):
 
 
 def test_a_bad_name_pattern_names_the_rule(rules_copy):
-    from extractors import nlp
+    from policyparse.extractors import nlp
 
     (rules_copy / "names.jsonl").write_text('{"id": "bad", "label": "NAME", "pattern": [{"TEXT": {"REGEX": "("}}],'
                                             ' "example": "x", "excluded": "x"}\n', encoding="utf-8")

@@ -1,6 +1,6 @@
 """Segmentation on small notices: header fields, heading hierarchy, the annex table."""
-from pipeline.normalise import normalise
-from pipeline.segment import segment
+from policyparse.normalise import normalise
+from policyparse.segment import segment
 
 NOTICE = """某某县人民政府
 关于印发《2024年某某县工业发展实施方案》的通知

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from extractors.quantities import find_quantities
-from extractors.targets import find_targets
+from policyparse.extractors.quantities import find_quantities
+from policyparse.extractors.targets import find_targets
 
 
 def extract(sentence: str, year: int | None = 2023):

@@ -10,11 +10,11 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from conftest import FIXTURES, ROOT, SEED
-from pipeline import parse, to_dict
-from pipeline.diff import diff
-from pipeline.emit import write_document, write_tables
-from pipeline.emit_diff import DIFF_COLUMNS
-from pipeline.emit_xlsx import DATASET_SHEETS, MAX_WIDTH, MIN_WIDTH, neutralise, workbook, write_dataset_xlsx, \
+from policyparse import parse, to_dict
+from policyparse.diff import diff
+from policyparse.emit import write_document, write_tables
+from policyparse.emit_diff import DIFF_COLUMNS
+from policyparse.emit_xlsx import DATASET_SHEETS, MAX_WIDTH, MIN_WIDTH, neutralise, workbook, write_dataset_xlsx, \
     write_diff_xlsx
 
 

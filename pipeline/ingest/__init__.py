@@ -8,11 +8,11 @@ import importlib
 from pathlib import Path
 from typing import Callable
 
-from pipeline.errors import InputError, UnsupportedFormat
-from pipeline.ingest import txt
-from pipeline.ingest.layout import Extracted
-from pipeline.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_PAGES
-from pipeline.model import RawDocument
+from policyparse.errors import InputError, UnsupportedFormat
+from policyparse.ingest import txt
+from policyparse.ingest.layout import Extracted
+from policyparse.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_PAGES
+from policyparse.model import RawDocument
 
 
 def _text(name: str, data: bytes, _max_pages: int) -> Extracted:
@@ -23,7 +23,7 @@ def _backend(module: str, paged: bool = False) -> Callable[[str, bytes, int], Ex
     """A backend imported when first used: pdfplumber and lxml cost a text-only run ~0.2 s.
     A paged backend (PDF) is told the page limit."""
     def read(name: str, data: bytes, max_pages: int) -> Extracted:
-        backend = importlib.import_module(f"pipeline.ingest.{module}")
+        backend = importlib.import_module(f"policyparse.ingest.{module}")
         return backend.read(name, data, max_pages) if paged else backend.read(name, data)
     return read
 

@@ -24,9 +24,9 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from lxml import etree
 
-from pipeline.errors import InputError
-from pipeline.ingest.layout import Extracted, LayoutWriter, Piece, joined, plain
-from pipeline.ingest.numbering import Numbering
+from policyparse.errors import InputError
+from policyparse.ingest.layout import Extracted, LayoutWriter, Piece, joined, plain
+from policyparse.ingest.numbering import Numbering
 
 # A notice's XML is a few megabytes at most; images count too. Checked on the zip directory
 # before anything is unpacked (zipfile never reads past a member's declared size).

@@ -19,9 +19,9 @@ import re
 import lxml.html
 from lxml import etree
 
-from pipeline.errors import InputError
-from pipeline.ingest import txt
-from pipeline.ingest.layout import Extracted, LayoutWriter, plain
+from policyparse.errors import InputError
+from policyparse.ingest import txt
+from policyparse.ingest.layout import Extracted, LayoutWriter, plain
 
 # id or class names that article containers of the usual government CMSs carry.
 ARTICLE_CONTAINERS = {"trs_editor", "zoom", "ucap-content", "custom_unionstyle", "article-content",

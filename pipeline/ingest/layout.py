@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from pipeline.model import PageSpan, TableBlock
+from policyparse.model import PageSpan, TableBlock
 
 
 @dataclass(frozen=True)

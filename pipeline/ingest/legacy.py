@@ -13,9 +13,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from pipeline.errors import InputError, UnsupportedFormat
-from pipeline.ingest import docx
-from pipeline.ingest.layout import Extracted
+from policyparse.errors import InputError, UnsupportedFormat
+from policyparse.ingest import docx
+from policyparse.ingest.layout import Extracted
 
 CONVERT_TIMEOUT_SECONDS = 120
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui, or save the file as .docx"

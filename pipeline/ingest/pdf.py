@@ -35,9 +35,9 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from pipeline.errors import InputError
-from pipeline.ingest.layout import Extracted, LayoutWriter, Piece
-from pipeline.limits import DEFAULT_MAX_PAGES
+from policyparse.errors import InputError
+from policyparse.ingest.layout import Extracted, LayoutWriter, Piece
+from policyparse.limits import DEFAULT_MAX_PAGES
 
 MAX_SECONDS = 120.0
 MAX_CHARS_PER_PAGE = 50_000

@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from pipeline.errors import InputError
+from policyparse.errors import InputError
 
 # Control characters that never occur in a text notice (tab, newline, CR, form feed do).
 CONTROL_CHARACTERS = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r", "\f"}

@@ -27,8 +27,8 @@ def one_input(data: bytes) -> None:
         return
     path = _FOLDER / f"fuzz{SUFFIXES[data[0] % len(SUFFIXES)]}"
     path.write_bytes(data[1:])
-    from pipeline.errors import PolicyParseError  # imported by main() first, under instrumentation
-    from pipeline.run import parse
+    from policyparse.errors import PolicyParseError  # imported by main() first, under instrumentation
+    from policyparse.run import parse
 
     try:
         doc = parse(path)
@@ -42,7 +42,7 @@ def main() -> None:
     import atheris
 
     with atheris.instrument_imports():
-        import pipeline.run  # noqa: F401  (the parser and the libraries it calls, instrumented for coverage)
+        import policyparse.run  # noqa: F401  (the parser and the libraries it calls, instrumented for coverage)
     atheris.Setup(sys.argv, one_input)
     atheris.Fuzz()
 

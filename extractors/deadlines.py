@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 
-from policyparse import rules
+from policyparse.rules import Rules
 from policyparse.extractors.numerals import parse_chinese
 
 
@@ -36,9 +36,9 @@ def _int(text: str | None) -> int | None:
     return int(text) if text.isdigit() else int(parse_chinese(text))
 
 
-def find_deadlines(folded: str) -> list[Deadline]:
+def find_deadlines(folded: str, rules: Rules) -> list[Deadline]:
     found: list[Deadline] = []
-    for kind, pattern in rules.load().deadlines:
+    for kind, pattern in rules.deadlines:
         for m in pattern.finditer(folded):
             if any(d.start < m.end() and m.start() < d.end for d in found):
                 continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from policyparse import rules
+from policyparse.rules import Rules
 from policyparse.extractors.numerals import parse_chinese
 
 Span = tuple[int, int]
@@ -47,8 +47,8 @@ def lines(text: str) -> list[Span]:
     return spans
 
 
-def read_header(text: str) -> HeaderReading:
-    patterns = rules.load().header
+def read_header(text: str, rules: Rules) -> HeaderReading:
+    patterns = rules.header
     spans = [s for s in lines(text)]
     nonblank = [s for s in spans if s[0] < s[1]]
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import regex
 
-from policyparse import rules
+from policyparse.rules import Rules
 from policyparse.extractors.nlp import name_spans
 from policyparse.extractors.numerals import ARABIC, CHINESE, parse_arabic, parse_chinese, split_magnitude
 from policyparse.extractors.text import fold, token_bounds
@@ -67,12 +67,11 @@ _NUMERAL_START = "(?=[0-9一二两三四五六七八九十百千])"
 
 
 @functools.cache
-def _patterns() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
-    loaded = rules.load()
-    mags = _alternation(loaded.magnitudes)
-    units = _alternation(loaded.units)
-    more = _alternation(loaded.comparators_more)
-    after = _alternation([*loaded.comparators_after, *loaded.approximators_after])
+def _patterns(rules: Rules) -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
+    mags = _alternation(rules.magnitudes)
+    units = _alternation(rules.units)
+    more = _alternation(rules.comparators_more)
+    after = _alternation([*rules.comparators_after, *rules.approximators_after])
     tail = rf"(?:{SPACE}(?P<after>{after}))?"
     known = regex.compile(
         rf"{_NUMERAL_START}(?P<num>{NUM})"
@@ -101,8 +100,8 @@ class Scan:
     starts: tuple[int, ...]
 
 
-def scan(folded: str) -> Scan:
-    known, percent_words, unknown = _patterns()
+def scan(folded: str, rules: Rules) -> Scan:
+    known, percent_words, unknown = _patterns(rules)
     # 百分之 and 三分之一 both need 分之: without it the pattern has nothing to find, only to try.
     known, percent_words, unknown = (tuple(known.finditer(folded)),
                                      tuple(percent_words.finditer(folded)) if "分之" in folded else (),
@@ -124,12 +123,13 @@ class _Taken:
         return self.marks.find(1, start, end) < 0
 
 
-def exclusions(folded: str, bounds: set[int], spans: list[tuple[int, int]], starts: tuple[int, ...]) -> list[Excluded]:
+def exclusions(folded: str, bounds: set[int], spans: list[tuple[int, int]], starts: tuple[int, ...],
+               rules: Rules) -> list[Excluded]:
     """Spans of `folded` that the non-target rules (regex) and the name patterns (spaCy, over
     the jieba words at `bounds`, within `spans`) mark as names or labels. `starts`: where the
     scan found a quantity may start."""
     found = []
-    for rule in rules.load().non_targets:
+    for rule in rules.non_targets:
         group = "x" if "x" in rule.pattern.groupindex else 0
         for m in rule.pattern.finditer(folded):
             if m.end(group) > m.start(group):  # an empty match covers no number
@@ -146,12 +146,12 @@ def exclusions(folded: str, bounds: set[int], spans: list[tuple[int, int]], star
             continue
         inside = ordered[bisect.bisect_right(ordered, span_start):bisect.bisect_left(ordered, span_end)]
         cuts = [b - span_start for b in inside]
-        for start, end, pattern_id in name_spans(folded[span_start:span_end], cuts):
+        for start, end, pattern_id in name_spans(folded[span_start:span_end], cuts, rules):
             found.append(Excluded(span_start + start, span_start + end, f"names:{pattern_id}"))
     return found
 
 
-def find_quantities(text: str, bounds: set[int] | None = None, spans: list[tuple[int, int]] | None = None,
+def find_quantities(text: str, rules: Rules, bounds: set[int] | None = None, spans: list[tuple[int, int]] | None = None,
                     scanned: Scan | None = None) -> tuple[list[Quantity], list[Excluded]]:
     """Quantities in `text` and the numbers set aside as names. `bounds` are the jieba word
     boundaries of `text` where it matters: throughout the `spans` that hold numbers. When
@@ -159,11 +159,11 @@ def find_quantities(text: str, bounds: set[int] | None = None, spans: list[tuple
     the folded text, so the patterns run once."""
     folded = fold(text)
     if bounds is None:
-        bounds = token_bounds(folded)
+        bounds = token_bounds(folded, rules)
         spans = [(0, len(folded))]
     if scanned is None:
-        scanned = scan(folded)
-    excluded = exclusions(folded, bounds, spans, scanned.starts)
+        scanned = scan(folded, rules)
+    excluded = exclusions(folded, bounds, spans, scanned.starts, rules)
     taken = _Taken(len(folded))
     for x in excluded:
         taken.take(x.start, x.end)
@@ -178,15 +178,15 @@ def find_quantities(text: str, bounds: set[int] | None = None, spans: list[tuple
             continue
         if m.group("lowunit") and m.group("lowunit") != m.group("unit"):
             continue
-        keep(_known(text, m))
+        keep(_known(text, m, rules))
     for m in scanned.percent_words:
         if m.start() in bounds and taken.free(m.start(), m.end("num")):
-            keep(_percent_words(m))
-    non_units = rules.load().non_units
+            keep(_percent_words(m, rules))
+    non_units = rules.non_units
     for m in scanned.unknown:
         if m.group("unit") in non_units or not _aligned(m, bounds) or not taken.free(m.start("num"), m.end("unit")):
             continue
-        keep(_unknown(text, m))
+        keep(_unknown(text, m, rules))
     return sorted(found, key=lambda q: q.start), excluded
 
 
@@ -203,8 +203,8 @@ def _number(numeral: str) -> tuple[Decimal, str]:
     return parse_chinese(digits), magnitude
 
 
-def _factor(magnitude: str) -> Decimal:
-    magnitudes = rules.load().magnitudes
+def _factor(magnitude: str, rules: Rules) -> Decimal:
+    magnitudes = rules.magnitudes
     if magnitude in magnitudes:
         return magnitudes[magnitude]
     factor = Decimal(1)
@@ -213,25 +213,23 @@ def _factor(magnitude: str) -> Decimal:
     return factor
 
 
-def _after(m: regex.Match) -> tuple[str | None, bool, int]:
+def _after(m: regex.Match, rules: Rules) -> tuple[str | None, bool, int]:
     """The comparator and approximate flag of the word after the unit, and where it ends."""
-    loaded = rules.load()
     word = m.group("after")
     if not word:
         return None, False, m.end("unit") if "unit" in m.re.groupindex else m.end("num")
-    return loaded.comparators_after.get(word), word in loaded.approximators_after, m.end("after")
+    return rules.comparators_after.get(word), word in rules.approximators_after, m.end("after")
 
 
-def _known(text: str, m: regex.Match) -> Quantity:
-    loaded = rules.load()
+def _known(text: str, m: regex.Match, rules: Rules) -> Quantity:
     value, embedded = _number(m.group("num"))
     high = None
     if m.group("high"):
         high, high_embedded = _number(m.group("high"))
         embedded = high_embedded or embedded
-    unit = loaded.units[m.group("unit")]
-    factor = _factor(embedded + (m.group("mag") or "")) * unit.factor
-    comparator_after, approximate, after_end = _after(m)
+    unit = rules.units[m.group("unit")]
+    factor = _factor(embedded + (m.group("mag") or ""), rules) * unit.factor
+    comparator_after, approximate, after_end = _after(m, rules)
     more = m.group("more") or m.group("more2")
     return Quantity(
         start=m.start("num"),
@@ -244,7 +242,7 @@ def _known(text: str, m: regex.Match) -> Quantity:
         base_unit=unit.base_unit,
         category=unit.category,
         comparator_after=comparator_after,
-        comparator_more=loaded.comparators_more.get(more) if more else None,
+        comparator_more=rules.comparators_more.get(more) if more else None,
         approximate=approximate,
         after_end=after_end,
     )
@@ -257,24 +255,24 @@ def _written_unit(text: str, m: regex.Match, embedded: str) -> str:
     return embedded + magnitude + text[m.start("unit"):m.end("unit")]
 
 
-def _percent_words(m: regex.Match) -> Quantity:
+def _percent_words(m: regex.Match, rules: Rules) -> Quantity:
     """百分之十五 → 15 %; 三分之一 → 33.33 % (a fraction, to two decimals)."""
     value, magnitude = _number(m.group("num"))
-    value = value * _factor(magnitude) if magnitude else value
+    value = value * _factor(magnitude, rules) if magnitude else value
     if m.group("den"):
         denominator, den_magnitude = _number(m.group("den"))
-        value = (value * 100 / (denominator * _factor(den_magnitude))).quantize(Decimal("0.01"))
-    comparator_after, approximate, after_end = _after(m)
+        value = (value * 100 / (denominator * _factor(den_magnitude, rules))).quantize(Decimal("0.01"))
+    comparator_after, approximate, after_end = _after(m, rules)
     return Quantity(m.start(), m.end("num"), value, None, "%", exact(value), None, "%", "percent",
                     comparator_after, None, approximate, after_end)
 
 
-def _unknown(text: str, m: regex.Match) -> Quantity:
+def _unknown(text: str, m: regex.Match, rules: Rules) -> Quantity:
     value, embedded = _number(m.group("num"))
     unit = m.group("unit")
-    comparator_after, approximate, after_end = _after(m)
+    comparator_after, approximate, after_end = _after(m, rules)
     return Quantity(m.start("num"), m.end("unit"), value, None, _written_unit(text, m, embedded),
-                    exact(value * _factor(embedded + (m.group("mag") or ""))), None, unit, "unknown",
+                    exact(value * _factor(embedded + (m.group("mag") or ""), rules)), None, unit, "unknown",
                     comparator_after, None, approximate, after_end)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import regex
 
-from policyparse import rules
+from policyparse.rules import Rules
 
 # A table cell may list one unit a line (DOCX and PDF cells keep their line breaks).
 SEPARATORS = "、，,；;\n"
@@ -55,43 +55,43 @@ class Legend:
     end: int
 
 
-def find_notes(text: str, start: int = 0, end: int | None = None) -> list[Note]:
+def find_notes(text: str, rules: Rules, start: int = 0, end: int | None = None) -> list[Note]:
     end = len(text) if end is None else end
     notes = []
-    for pattern in rules.load().note_patterns:
+    for pattern in rules.note_patterns:
         for m in pattern.finditer(text, start, end):
             notes.append(Note(m.start(), m.end(), m.start("units"), m.end("units")))
     return sorted(notes, key=lambda n: n.start)
 
 
-def find_legends(text: str, start: int = 0, end: int | None = None) -> list[Legend]:
+def find_legends(text: str, rules: Rules, start: int = 0, end: int | None = None) -> list[Legend]:
     """The legends ("带*为牵头单位，下同", "排在第一位的为牵头单位") in text[start:end], in order."""
     end = len(text) if end is None else end
     found = [Legend(convention, m.start(), m.end())
-             for convention, pattern in rules.load().legends for m in pattern.finditer(text, start, end)]
+             for convention, pattern in rules.legends for m in pattern.finditer(text, start, end)]
     return sorted(found, key=lambda lg: lg.start)
 
 
-def label_role(header: str) -> str | None:
+def label_role(header: str, rules: Rules) -> str | None:
     """The role a table column header gives its units by the label it starts with
     ("牵头单位" → lead, "责任单位（带*的为牵头单位）" → responsible), or None."""
-    m = _labels().match(header.strip())
-    return rules.load().role_labels[m.group("label")] if m else None
+    m = _labels(rules).match(header.strip())
+    return rules.role_labels[m.group("label")] if m else None
 
 
-def read_lists(text: str, start: int, end: int, default_role: str | None = None) -> list[UnitList]:
+def read_lists(text: str, start: int, end: int, rules: Rules, default_role: str | None = None) -> list[UnitList]:
     """The lists of units in text[start:end]. Labels followed by a colon ("牵头单位：") start a
     list; text before the first label is a list with `default_role` (the role a table column's
     header gives it). Legends are skipped: they are not units."""
-    role_labels = rules.load().role_labels
-    legends = [(lg.start, lg.end) for lg in find_legends(text, start, end)]
-    labels = [m for m in _labels(colon=True).finditer(text, start, end)
+    role_labels = rules.role_labels
+    legends = [(lg.start, lg.end) for lg in find_legends(text, rules, start, end)]
+    labels = [m for m in _labels(rules, colon=True).finditer(text, start, end)
               if not any(s <= m.start() < e for s, e in legends)]
     bounds = [(None, default_role, start)] + [(m.group("label"), role_labels[m.group("label")], m.end()) for m in labels]
     stops = [m.start() for m in labels] + [end]
     lists = []
     for (label, role, list_start), list_end in zip(bounds, stops):
-        units = tuple(_mention(text, s, e) for s, e in _items(text, list_start, list_end, legends))
+        units = tuple(_mention(text, s, e, rules) for s, e in _items(text, list_start, list_end, legends))
         units = tuple(u for u in units if u.unit)
         if units or label:
             lists.append(UnitList(label, role, units, any(u.open_list for u in units), list_start, list_end))
@@ -99,17 +99,16 @@ def read_lists(text: str, start: int, end: int, default_role: str | None = None)
 
 
 @functools.cache
-def _labels(colon: bool = False) -> regex.Pattern:
-    words = sorted(rules.load().role_labels, key=len, reverse=True)
+def _labels(rules: Rules, colon: bool = False) -> regex.Pattern:
+    words = sorted(rules.role_labels, key=len, reverse=True)
     return regex.compile(f"(?P<label>{'|'.join(map(regex.escape, words))})" + (r"\s*[：:]" if colon else ""))
 
 
-def _mention(text: str, start: int, end: int) -> UnitMention:
-    loaded = rules.load()
+def _mention(text: str, start: int, end: int, rules: Rules) -> UnitMention:
     raw = text[start:end]
-    mark = loaded.lead_mark.search(raw)
+    mark = rules.lead_mark.search(raw)
     name = raw[:mark.start()] + raw[mark.end():] if mark else raw
-    tail = loaded.open_list.search(name)
+    tail = rules.open_list.search(name)
     if tail:
         name = name[:tail.start()]
     return UnitMention(name.strip(), raw, bool(mark), bool(tail), start, end)

@@ -7,6 +7,7 @@ import difflib
 import regex
 
 from policyparse.extractors.text import tokenizer
+from policyparse.rules import Rules
 
 _NOT_WORD_CHARS = regex.compile(r"[^\p{Han}A-Za-z0-9]+")
 # An opening title: a short first sentence with no clause punctuation ("实施产业基础再造工程。").
@@ -30,9 +31,9 @@ def title_similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def differing_words(a: str, b: str) -> list[tuple[str, str]]:
+def differing_words(a: str, b: str, rules: Rules) -> list[tuple[str, str]]:
     """The words in which `a` and `b` differ, word for word: (梯次, 梯度)."""
-    words_a, words_b = tokenizer().lcut(a), tokenizer().lcut(b)
+    words_a, words_b = tokenizer(rules).lcut(a), tokenizer(rules).lcut(b)
     matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
     return [("".join(words_a[i1:i2]), "".join(words_b[j1:j2]))
             for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]

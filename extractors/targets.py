@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import regex
 
-from policyparse import rules
+from policyparse.rules import Rules
 from policyparse.extractors.deadlines import Deadline, find_deadlines
 from policyparse.extractors.quantities import Quantity, find_quantities, scan
 from policyparse.extractors.text import Piece, clauses, fold, word_bounds
@@ -50,7 +50,7 @@ class TargetMention:
     deadline: str | None
 
 
-def find_targets(text: str, start: int, end: int, default_year: int | None = None,
+def find_targets(text: str, start: int, end: int, rules: Rules, default_year: int | None = None,
                  masked: tuple[tuple[int, int], ...] = (), breaks: tuple[int, ...] = ()) -> list[TargetMention]:
     """Targets in text[start:end]; offsets are into `text`. `masked` spans (responsibility
     notes, heading numbers) are read as blank; `breaks` are offsets that end a sentence (where
@@ -58,33 +58,33 @@ def find_targets(text: str, start: int, end: int, default_year: int | None = Non
     region."""
     region = _blank(text, start, end, masked)
     view = fold(region)
-    pieces = clauses(view, 0, len(view), frozenset(b - start for b in breaks if start <= b < end))
-    scanned = scan(view)
+    pieces = clauses(view, 0, len(view), rules, frozenset(b - start for b in breaks if start <= b < end))
+    scanned = scan(view, rules)
     candidates = scanned.starts
     if not candidates:  # no number, no target
         return []
-    reader = _Reader(view, set(), pieces, find_deadlines(view))
+    reader = _Reader(view, set(), pieces, find_deadlines(view, rules), rules)
     # Word boundaries are needed where a number stands; elsewhere only at the opening of a
     # piece that may start or end the reach of a hedge (one with a hedge, or a group's first)
     # in a sentence with a number, and there only when it opens with a word that front() reads.
-    hedges = rules.load().hedges
+    hedges = rules.hedges
     with_number = [_holds(candidates, piece) for piece in pieces]
     numbered = [(piece.start, piece.end) for piece, number in zip(pieces, with_number) if number]
     numbered_sentences = {piece.sentence for piece, number in zip(pieces, with_number) if number}
     for piece, number in zip(pieces, with_number):
         if number:
-            reader.bounds.update(piece.start + b for b in word_bounds(view[piece.start:piece.end]))
+            reader.bounds.update(piece.start + b for b in word_bounds(view[piece.start:piece.end], rules))
         elif (piece.sentence in numbered_sentences
               and (piece.first_in_group or any(h in view[piece.start:piece.start + OPENING] for h in hedges))
               and reader.may_open_with_word(piece)):
             opening = min(piece.end, piece.start + OPENING)
-            reader.bounds.update(piece.start + b for b in word_bounds(view[piece.start:opening]))
-    quantities, _excluded = find_quantities(region, reader.bounds, numbered, scanned)
+            reader.bounds.update(piece.start + b for b in word_bounds(view[piece.start:opening], rules))
+    quantities, _excluded = find_quantities(region, rules, reader.bounds, numbered, scanned)
     mentions: list[_Mention] = []
     for piece, piece_quantities, modality in _pieces_with_hedges(pieces, quantities, reader):
         for quantity in piece_quantities:
             mentions.append(reader.read(piece, quantity, modality, default_year, mentions))
-    return [_shift(text, m, start) for m in mentions]
+    return [_shift(text, m, start, rules) for m in mentions]
 
 
 def _holds(starts: tuple[int, ...], piece: Piece) -> bool:
@@ -135,14 +135,14 @@ class _Front:
 
 
 class _Reader:
-    def __init__(self, view: str, bounds: set[int], pieces: list[Piece], deadlines: list[Deadline]):
+    def __init__(self, view: str, bounds: set[int], pieces: list[Piece], deadlines: list[Deadline], rules: Rules):
         self.view = view
         self.bounds = bounds
-        self.rules = rules.load()
+        self.rules = rules
         self.deadlines = deadlines
         self.deadline_at = {d.start: d for d in deadlines}
         self.fronts: dict[Piece, _Front] = {}
-        self.action_words, self.opening_words, self.markers = _word_sets()
+        self.action_words, self.opening_words, self.markers = _word_sets(rules)
         self.sentence_starts: dict[int, int] = {}
         self.group_starts: dict[tuple[int, int], int] = {}
         for p in pieces:
@@ -318,13 +318,12 @@ class _Reader:
 
 
 @functools.cache
-def _word_sets() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+def _word_sets(rules: Rules) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """The action words; the words that may open a piece; the words between an indicator and its number."""
-    loaded = rules.load()
-    return (frozenset(loaded.actions),
-            frozenset((*loaded.hedges, *loaded.connectives, *loaded.actions)),
-            frozenset((*loaded.comparators_before, *loaded.kind_before, *loaded.approximators_before,
-                       *loaded.adverbs)))
+    return (frozenset(rules.actions),
+            frozenset((*rules.hedges, *rules.connectives, *rules.actions)),
+            frozenset((*rules.comparators_before, *rules.kind_before, *rules.approximators_before,
+                       *rules.adverbs)))
 
 
 @functools.cache
@@ -392,11 +391,11 @@ def _trim(view: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _shift(text: str, m: _Mention, offset: int) -> TargetMention:
+def _shift(text: str, m: _Mention, offset: int, rules: Rules) -> TargetMention:
     """Region offsets to document offsets; words as written (the view is folded)."""
     q = m.quantity
     quantity = q.shifted(offset)
-    hedges = rules.load().hedges
+    hedges = rules.hedges
     return TargetMention(
         start=m.start + offset,
         end=m.end + offset,

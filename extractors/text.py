@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import regex
 
-from policyparse import rules
+from policyparse.rules import Rules
 
 _FULL_WIDTH, _ASCII = "０１２３４５６７８９．％＋－＊", "0123456789.%+-*"
 _FOLD = str.maketrans(_FULL_WIDTH, _ASCII)
@@ -21,35 +21,35 @@ def fold(text: str) -> str:
 
 
 @functools.cache
-def tokenizer():
+def tokenizer(rules: Rules):
     """Our own jieba tokenizer (never the shared module default), taught the domain words in
-    rules/userdict.txt and every rule word, so a unit or an action is one token."""
+    the rule set's userdict.txt and every rule word, so a unit or an action is one token. One
+    per rule set."""
     import jieba  # here, not at import: jieba pulls in pkg_resources (~0.2 s)
 
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
-    tok.load_userdict(str(rules.load().userdict))
-    loaded = rules.load()
-    words = [*loaded.actions, *loaded.hedges, *loaded.comparators_before, *loaded.comparators_after,
-             *loaded.kind_before, *(u for u in loaded.units if len(u) > 1)]
+    tok.load_userdict(str(rules.userdict))
+    words = [*rules.actions, *rules.hedges, *rules.comparators_before, *rules.comparators_after,
+             *rules.kind_before, *(u for u in rules.units if len(u) > 1)]
     for word in words:
         tok.add_word(word, freq=None)
     return tok
 
 
-def token_bounds(text: str) -> set[int]:
+def token_bounds(text: str, rules: Rules) -> set[int]:
     """Offsets (relative to `text`) where a jieba token starts or ends."""
-    return set(word_bounds(text))
+    return set(word_bounds(text, rules))
 
 
 @functools.lru_cache(maxsize=1 << 12)
-def word_bounds(text: str) -> frozenset[int]:
+def word_bounds(text: str, rules: Rules) -> frozenset[int]:
     """token_bounds, remembered: not to be changed by the caller."""
     # Remembered per clause: an annex restates the body's clauses word for word, and next
     # year's plan many of this year's. 4,096 clauses are a dozen plans; a batch worker that
     # remembered 65,536 held some 40 MB more after ten thousand documents.
     bounds = {0, len(text)}
-    for _word, start, end in tokenizer().tokenize(text):
+    for _word, start, end in tokenizer(rules).tokenize(text):
         bounds.add(start)
         bounds.add(end)
     return frozenset(bounds)
@@ -74,7 +74,7 @@ OPEN_QUOTES = "“‘「《"
 CLOSE_QUOTES = "”’」》"
 
 
-def clauses(text: str, start: int, end: int, breaks: frozenset[int] = frozenset()) -> list[Piece]:
+def clauses(text: str, start: int, end: int, rules: Rules, breaks: frozenset[int] = frozenset()) -> list[Piece]:
     """Split text[start:end] at sentence, group and clause delimiters outside quotes.
 
     A line break ends a sentence only where a new block starts: after 。；：, before a blank
@@ -95,7 +95,7 @@ def clauses(text: str, start: int, end: int, breaks: frozenset[int] = frozenset(
         if i in breaks:
             kind = "sentence"
         elif ch == "\n":
-            kind = "sentence" if _hard_break(text, start, end, i) else None
+            kind = "sentence" if _hard_break(text, start, end, i, rules) else None
         elif ch in OPEN_QUOTES:
             depth += 1
             kind = None
@@ -131,7 +131,7 @@ _STOPS = regex.compile("[\n" + regex.escape(OPEN_QUOTES + CLOSE_QUOTES + SENTENC
 _BLANKS = " \t\u3000"
 
 
-def _hard_break(text: str, start: int, end: int, i: int) -> bool:
+def _hard_break(text: str, start: int, end: int, i: int, rules: Rules) -> bool:
     last = i - 1  # the last character before the break that is not a blank
     while last >= start and text[last] in _BLANKS:
         last -= 1
@@ -142,4 +142,4 @@ def _hard_break(text: str, start: int, end: int, i: int) -> bool:
     this_line = text[max(start, text.rfind("\n", start, last) + 1):last + 1]
     next_end = text.find("\n", i + 1, end)
     next_line = text[i + 1:end if next_end < 0 else next_end]
-    return any(pattern.search(line) for _level, pattern in rules.load().headings for line in (this_line, next_line))
+    return any(pattern.search(line) for _level, pattern in rules.headings for line in (this_line, next_line))

@@ -1,7 +1,8 @@
 """policyparse: Chinese government plan notices into traceable datasets.
 
 The public API:
-    parse(path) -> Document        one document through every stage
+    Parser(rules_dir=None)         a parser over a rule set (the bundled rules by default)
+    parse(path) -> Document        one document through every stage, with the bundled rules
     to_dict(document) -> dict      the dataset record (what DIR/<doc_id>.json holds)
     frames([to_dict(d), ...])      the combined tables as pandas DataFrames
     to_spacy(document)             a spaCy Doc with the targets, indicators and units as Spans
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 # name → the module that defines it
 _API = {
+    "Parser": "policyparse.run",
     "parse": "policyparse.run",
     "to_dict": "policyparse.emit",
     "frames": "policyparse.emit",
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
     from policyparse.emit import frames, to_dict
     from policyparse.errors import InputError, PolicyParseError, UnsupportedFormat
     from policyparse.model import SCHEMA_VERSION, Document
-    from policyparse.run import parse
+    from policyparse.run import Parser, parse
     from policyparse.spacy_view import to_spacy
 
 

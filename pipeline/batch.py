@@ -39,7 +39,7 @@ from policyparse import emit, extractors, rules
 from policyparse.errors import BatchError, PolicyParseError, internal_error
 from policyparse.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
 from policyparse.model import SCHEMA_VERSION
-from policyparse.run import doc_id_for, parse
+from policyparse.run import Parser, default_parser, doc_id_for, parse
 from policyparse.store import Entry, Parsed, Store, table_parts
 
 WORKER_DIED = "the worker process died while parsing this document (a crash, or killed for using too much memory)"
@@ -91,7 +91,7 @@ class Summary:
 def plan(inputs: Iterable[str], out: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan:
     """What a batch over `inputs` into `out` has to do. Raises RuleError for a broken rule file
     and BatchError for a store that cannot be opened, before any work."""
-    rules.load()
+    default_parser()  # the rules are read and checked before any work
     out = Path(out)
     files, failures = expand(inputs, out)
     with Store(out) as store:
@@ -254,7 +254,7 @@ def _cap_memory(megabytes: int) -> None:
 
 def _stage(tb: TracebackType | None) -> str:
     """The stage an error came from: the pipeline module parse() had called into."""
-    while tb is not None and tb.tb_frame.f_code is not parse.__code__:
+    while tb is not None and tb.tb_frame.f_code is not Parser.parse.__code__:
         tb = tb.tb_next
     module = tb.tb_next.tb_frame.f_globals.get("__name__", "") if tb and tb.tb_next else ""
     parts = module.split(".")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 
-from policyparse import rules
+from policyparse.rules import Rules
 
 # Below these similarities two things are different things, not a changed one.
 MIN_TITLE = 0.5
@@ -55,12 +55,21 @@ class Diff:
                 if any(c.change == kind for c in self.changes)}
 
 
-def normalise_indicator(text: str | None) -> str:
+def _rules(rules: Rules | None) -> Rules:
+    """The rule set whose indicator aliases apply: the bundled one unless another is given."""
+    if rules is not None:
+        return rules
+    from policyparse.run import default_parser
+
+    return default_parser().rules
+
+
+def normalise_indicator(text: str | None, rules: Rules | None = None) -> str:
     """An indicator with the document's own abbreviations written out (规上 → 规模以上) and
     quotes and spaces dropped, so 规上工业产值 and 规模以上工业产值 compare as equal."""
     if not text:
         return ""
-    for short, full in rules.load().indicator_aliases:
+    for short, full in _rules(rules).indicator_aliases:
         text = text.replace(full, short)
     return "".join(ch for ch in text if ch not in "“”‘’\"' \u3000\n")
 
@@ -93,13 +102,15 @@ def _where_target(t: dict) -> str:
     return t["section_path"] if t["source"] == "body" else f"annex {t['annex_seq']}"
 
 
-def diff(old: dict, new: dict) -> Diff:
-    """The changes from plan `old` to plan `new` (dataset records, see `to_dict`)."""
+def diff(old: dict, new: dict, rules: Rules | None = None) -> Diff:
+    """The changes from plan `old` to plan `new` (dataset records, see `to_dict`); `rules`: the
+    rule set whose indicator aliases apply (the bundled one by default)."""
+    rules = _rules(rules)
     result = Diff(_describe(old), _describe(new))
     sections = _align_sections(old["sections"], new["sections"], result)
     rows = _align_rows(old["annex_rows"], new["annex_rows"], result)
     _compare_units(old, new, sections, rows, result)
-    _align_targets(old["targets"], new["targets"], sections, rows, result)
+    _align_targets(old["targets"], new["targets"], sections, rows, result, rules)
     return result
 
 
@@ -170,12 +181,12 @@ def _compare_units(old: dict, new: dict, sections: dict[str, str], rows: dict[st
 
 
 def _align_targets(old: list[dict], new: list[dict], sections: dict[str, str], rows: dict[str, str],
-                   result: Diff) -> None:
+                   result: Diff, rules: Rules) -> None:
     def place(t: dict) -> str:
         return t["section_path"] if t["source"] == "body" else t["annex_seq"]
 
-    names_old = [normalise_indicator(t["indicator"]) for t in old]
-    names_new = [normalise_indicator(t["indicator"]) for t in new]
+    names_old = [normalise_indicator(t["indicator"], rules) for t in old]
+    names_new = [normalise_indicator(t["indicator"], rules) for t in new]
     pairs = []
     for i, a in enumerate(old):
         for j, b in enumerate(new):
@@ -216,10 +227,11 @@ def _align_targets(old: list[dict], new: list[dict], sections: dict[str, str], r
                                  for i, (j, s) in sorted(matched.items())]
 
 
-def history(datasets: list[dict]) -> tuple[list[str], list[dict]]:
+def history(datasets: list[dict], rules: Rules | None = None) -> tuple[list[str], list[dict]]:
     """One row per indicator (normalised, with its base unit and kind) and one column per
     plan: the year, or the doc_id when two plans share a year (counties of one year). A cell
     holds the indicator's value_base in that plan (its body target, else its annex one)."""
+    rules = _rules(rules)
     years = [d["document"].get("year") for d in datasets]
     by_year = len(set(years)) == len(years) and None not in years
     columns = [str(y) if by_year else d["document"]["doc_id"] for y, d in zip(years, datasets)]
@@ -230,9 +242,9 @@ def history(datasets: list[dict]) -> tuple[list[str], list[dict]]:
     for k in order:
         column = str(years[k]) if by_year else datasets[k]["document"]["doc_id"]
         for t in sorted(datasets[k]["targets"], key=lambda t: t["source"] != "body"):
-            key = (normalise_indicator(t["indicator"]), t["base_unit"], t["kind"])
+            key = (normalise_indicator(t["indicator"], rules), t["base_unit"], t["kind"])
             if not key[0]:
                 continue
             row = rows.setdefault(key, {"indicator": t["indicator"], "base_unit": t["base_unit"], "kind": t["kind"]})
             row.setdefault(column, t["value_base"])
-    return columns, sorted(rows.values(), key=lambda r: (normalise_indicator(r["indicator"]), r["base_unit"], r["kind"]))
+    return columns, sorted(rows.values(), key=lambda r: (normalise_indicator(r["indicator"], rules), r["base_unit"], r["kind"]))

@@ -4,6 +4,7 @@ Excel and WPS open the Chinese correctly, JSON with the Chinese as written."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -23,9 +24,6 @@ from policyparse.model import DOC_ID_CHARS, MAX_ID_BYTES, SCHEMA_VERSION, Docume
 if TYPE_CHECKING:  # pandas is imported by frames() only: a batch worker never needs it
     import pandas as pd
 
-# mkstemp makes a file only its owner can read; a dataset file gets the usual permissions.
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 
 # Column order of each combined table; every row also carries doc_id first.
 TABLE_COLUMNS = {
@@ -135,6 +133,16 @@ def to_dict(doc: Document) -> dict:
     }
 
 
+@functools.cache
+def _umask() -> int:
+    """The process's umask (read the first time a file is written, never at import: reading it
+    means setting it for a moment). mkstemp makes a file only its owner can read; a dataset
+    file gets the usual permissions."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """A temporary file beside `path` to write to. When the block completes it is synced and
@@ -146,7 +154,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
         yield Path(tmp)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -5,33 +5,31 @@ from __future__ import annotations
 
 from policyparse.extractors.responsibility import find_notes
 from policyparse.extractors.targets import TargetMention, find_targets
-from policyparse import rules
+from policyparse.rules import Rules
 from policyparse.model import Finding, Section, Target
 from policyparse.segment import Segmented
 
 
-def extract(text: str, seg: Segmented) -> tuple[tuple[Target, ...], tuple[Finding, ...]]:
+def extract(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Target, ...], tuple[Finding, ...]]:
     """The targets of the body and the annex, and a finding for each unit not in rules/units.tsv."""
     year = seg.header.year
-    masked = tuple((n.start, n.end) for n in find_notes(text, seg.body_start, seg.body_end)) + seg.heading_marks
+    masked = tuple((n.start, n.end) for n in find_notes(text, rules, seg.body_start, seg.body_end)) + seg.heading_marks
     breaks = tuple(s.title_end for s in seg.sections)
     targets = []
-    for mention in find_targets(text, seg.body_start, seg.body_end, year, masked, breaks):
+    for mention in find_targets(text, seg.body_start, seg.body_end, rules, year, masked, breaks):
         section = innermost_section(seg.sections, mention.start)
         targets.append(_target(text, mention, "body", section.path if section else None, None))
     for row in seg.annex_rows:
-        for mention in find_targets(text, row.task_start, row.task_end, year):
+        for mention in find_targets(text, row.task_start, row.task_end, rules, year):
             targets.append(_target(text, mention, "annex", None, row.seq))
     records = tuple(Target(target_id=f"T{i:04d}", **fields) for i, fields in enumerate(targets, 1))
+    known_base_units = {u.base_unit for u in rules.units.values()}
     findings = tuple(
         Finding("unknown_measure_unit", f"unit {t.unit!r} of {t.text!r} is not in rules/units.tsv; kept as written",
                 t.section_path or f"annex row {t.annex_seq}", t.start, t.end)
-        for t in records if t.base_unit not in KNOWN_BASE_UNITS
+        for t in records if t.base_unit not in known_base_units
     )
     return records, findings
-
-
-KNOWN_BASE_UNITS = frozenset(u.base_unit for u in rules.load().units.values())
 
 
 def innermost_section(sections: tuple[Section, ...], offset: int) -> Section | None:

@@ -18,6 +18,7 @@ from collections import Counter
 
 from policyparse.extractors.similarity import bigrams, containment, differing_words, opening_title, title_similarity
 from policyparse.model import AnnexRow, Finding, Responsibility, Section, Target
+from policyparse.rules import Rules
 
 MIN_LINK_SCORE = 0.3
 # Two names at least this alike (title_similarity) are one name written two ways.
@@ -27,7 +28,7 @@ COMPARED = (("hedged", "hedge"), ("comparator", "comparator"), ("kind", "kind"))
 
 
 def link(text: str, sections: tuple[Section, ...], rows: tuple[AnnexRow, ...], targets: tuple[Target, ...],
-         responsibilities: tuple[Responsibility, ...]) -> tuple[tuple[AnnexRow, ...], tuple[Finding, ...]]:
+         responsibilities: tuple[Responsibility, ...], rules: Rules) -> tuple[tuple[AnnexRow, ...], tuple[Finding, ...]]:
     if not rows or not sections:  # nothing to link (no_sections already says why)
         return rows, ()
     parents = {s.path.rsplit("/", depth)[0] for s in sections for depth in range(1, s.path.count("/") + 1)}
@@ -66,7 +67,7 @@ def link(text: str, sections: tuple[Section, ...], rows: tuple[AnnexRow, ...], t
             continue
         on_path = [s for s in sections if section.path == s.path or section.path.startswith(s.path + "/")]
         for row in its_rows:
-            findings += _name_findings(text, row, section, sections, on_path)
+            findings += _name_findings(text, row, section, sections, on_path, rules)
             findings += units.lead_findings(row, section)
         findings += _target_findings(section, its_rows, body_targets[section.path], row_targets)
         findings += units.coverage_findings(section, its_rows)
@@ -121,12 +122,12 @@ def _amount(t: Target) -> str:
     return f"{t.value}{t.unit}"
 
 
-def _quote(a: str, b: str) -> str:
-    return "; ".join(f"{x or '(nothing)'} ≠ {y or '(nothing)'}" for x, y in differing_words(a, b))
+def _quote(a: str, b: str, rules: Rules) -> str:
+    return "; ".join(f"{x or '(nothing)'} ≠ {y or '(nothing)'}" for x, y in differing_words(a, b, rules))
 
 
 def _name_findings(text: str, row: AnnexRow, section: Section, sections: tuple[Section, ...],
-                   on_path: list[Section]) -> list[Finding]:
+                   on_path: list[Section], rules: Rules) -> list[Finding]:
     """A measure the annex names otherwise than the body does: the 主要举措 cell against the
     headings over the linked section (`on_path`: the section and those above it), and a task
     cell that opens with the measure's title."""
@@ -137,7 +138,7 @@ def _name_findings(text: str, row: AnnexRow, section: Section, sections: tuple[S
         if title_similarity(row.measure, alike.title) >= RENAME_SIMILARITY:
             findings.append(Finding(
                 "measure_renamed", f"annex row {row.seq} names the measure {row.measure}; the body heading "
-                f"{alike.path} reads {alike.title} ({_quote(row.measure, alike.title)})", _row_where(row),
+                f"{alike.path} reads {alike.title} ({_quote(row.measure, alike.title, rules)})", _row_where(row),
                 row.measure_start, row.measure_end, alike.path, alike.title_start, alike.title_end))
         elif elsewhere is not None:
             findings.append(Finding(
@@ -150,7 +151,7 @@ def _name_findings(text: str, row: AnnexRow, section: Section, sections: tuple[S
         if title != section.title and title_similarity(title, section.title) >= RENAME_SIMILARITY:
             findings.append(Finding(
                 "measure_renamed", f"annex row {row.seq} opens with the measure {title}; the body heading "
-                f"{section.path} reads {section.title} ({_quote(title, section.title)})", _row_where(row),
+                f"{section.path} reads {section.title} ({_quote(title, section.title, rules)})", _row_where(row),
                 *opening, section.path, section.title_start, section.title_end))
     return findings
 

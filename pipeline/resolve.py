@@ -14,6 +14,7 @@ from policyparse.extractors.responsibility import Legend, UnitList, find_legends
 from policyparse.extractors.unit_names import full_name, is_generic, jurisdiction_of
 from policyparse.extract import innermost_section
 from policyparse.model import Finding, Responsibility
+from policyparse.rules import Rules
 from policyparse.segment import Segmented
 
 
@@ -29,29 +30,29 @@ class _Place:
     end: int
 
 
-def resolve(text: str, seg: Segmented) -> tuple[tuple[Responsibility, ...], tuple[Finding, ...]]:
-    jurisdiction = jurisdiction_of(seg.header.issuer.value if seg.header.issuer else None)
-    legends = find_legends(text)
+def resolve(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Responsibility, ...], tuple[Finding, ...]]:
+    jurisdiction = jurisdiction_of(seg.header.issuer.value if seg.header.issuer else None, rules)
+    legends = find_legends(text, rules)
     responsibilities: list[Responsibility] = []
     findings: list[Finding] = []
-    for note in find_notes(text, seg.body_start, seg.body_end):
+    for note in find_notes(text, rules, seg.body_start, seg.body_end):
         section = innermost_section(seg.sections, note.start)
         path = section.path if section else None
         place = _Place("section", path, None, path or "preamble", note.start, note.end)
-        lists = read_lists(text, note.units_start, note.units_end)
+        lists = read_lists(text, note.units_start, note.units_end, rules)
         convention = _convention(legends, note.end, seg.body_end)
-        responsibilities += _roles(lists, place, convention, jurisdiction, findings)
+        responsibilities += _roles(lists, place, convention, jurisdiction, findings, rules)
     header = {field: text[start:end] for field, start, end in seg.annex_header}
-    units_role = label_role(header.get("units", ""))
-    support_role = label_role(header.get("support_units", "")) or "support"
+    units_role = label_role(header.get("units", ""), rules)
+    support_role = label_role(header.get("support_units", ""), rules) or "support"
     for row in seg.annex_rows:
-        lists = read_lists(text, row.units_start, row.units_end, units_role)
+        lists = read_lists(text, row.units_start, row.units_end, rules, units_role)
         if row.support_units_start is not None:
-            lists += read_lists(text, row.support_units_start, row.support_units_end, support_role)
+            lists += read_lists(text, row.support_units_start, row.support_units_end, rules, support_role)
         place = _Place("annex_row", None, row.seq, f"annex row {row.seq}", row.units_start,
                        row.support_units_end if row.support_units_end is not None else row.units_end)
         convention = _convention(legends, row.end, seg.body_end)
-        responsibilities += _roles(lists, place, convention, jurisdiction, findings)
+        responsibilities += _roles(lists, place, convention, jurisdiction, findings, rules)
     findings += _unknown_units(responsibilities)
     return tuple(responsibilities), tuple(findings)
 
@@ -69,7 +70,7 @@ def _convention(legends: list[Legend], position: int, body_end: int) -> str:
 
 
 def _roles(lists: list[UnitList], place: _Place, convention: str, jurisdiction: str | None,
-           findings: list[Finding]) -> list[Responsibility]:
+           findings: list[Finding], rules: Rules) -> list[Responsibility]:
     units = [u for lst in lists for u in lst.units]
     if not units:
         findings.append(Finding("no_units", f"{place.where}: the responsibility note or cell names no unit",
@@ -88,7 +89,7 @@ def _roles(lists: list[UnitList], place: _Place, convention: str, jurisdiction: 
             f"{u.unit} ({role})" for _, u, role, _rule in assigned), place.where, place.start, place.end))
     return [
         Responsibility(place.scope, place.section_path, place.annex_seq, u.unit, role, position, u.raw, lst.open_list,
-                       u.start, u.end, unit_full=full_name(u.unit, jurisdiction), generic=is_generic(u.unit),
+                       u.start, u.end, unit_full=full_name(u.unit, jurisdiction, rules), generic=is_generic(u.unit, rules),
                        role_rule=rule)
         for position, (lst, u, role, rule) in enumerate(assigned, 1)
     ]

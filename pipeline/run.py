@@ -1,11 +1,19 @@
-"""The pipeline, in the order it runs: ingest → normalise → segment → extract → resolve → link.
-Emit is separate (pipeline/emit.py): parsing never writes files."""
+"""The parser: its rules and its stages, in the order they run: ingest → normalise → segment →
+extract → resolve → link. Emit is separate (policyparse/emit.py): parsing never writes files.
+
+    parser = Parser()                      # the bundled rules, loaded once
+    parser = Parser(rules_dir="my-rules")  # another rule set (a copy of rules/, edited)
+    doc = parser.parse("plan.txt")
+
+`parse(path)` is the same over a default Parser, made the first time it is called."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import regex
 
+from policyparse import rules as rule_files
 from policyparse.extract import extract
 from policyparse.ingest import ingest
 from policyparse.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_PAGES
@@ -16,36 +24,65 @@ from policyparse.provenance import place_targets
 from policyparse.resolve import resolve
 from policyparse.segment import segment
 
+STAGES = ("ingest", "normalise", "segment", "extract", "resolve", "link")
+
+
+class Parser:
+    """Owns one rule set and runs the stages over a document. Loading the rules reads and
+    checks every rule file (RuleError names a broken one); what is derived from them (the
+    compiled patterns, the jieba dictionary, the spaCy patterns) is built the first time a
+    document needs it, once per parser."""
+
+    stages = STAGES
+
+    def __init__(self, rules_dir: str | Path | None = None):
+        self.rules = rule_files.load(rules_dir or rule_files.RULES_DIR)
+
+    def __repr__(self) -> str:
+        return f"Parser(rules={str(self.rules.folder)!r}, stages={' → '.join(self.stages)})"
+
+    def parse(self, path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS,
+              max_pages: int = DEFAULT_MAX_PAGES) -> Document:
+        """Parse one plan document into the document model. Raises PolicyParseError subclasses."""
+        rules = self.rules
+        raw = ingest(path, max_bytes=max_bytes, max_chars=max_chars, max_pages=max_pages)
+        normalised = normalise(raw.text)
+        text = normalised.text
+        seg = segment(text, rules, raw.tables)
+        targets, target_findings = extract(text, seg, rules)
+        targets = place_targets(targets, raw.provenance, normalised)
+        responsibilities, resolve_findings = resolve(text, seg, rules)
+        annex_rows, link_findings = link(text, seg.sections, seg.annex_rows, targets, responsibilities, rules)
+        findings = sorted(seg.findings + target_findings + resolve_findings + link_findings,
+                          key=lambda f: (f.start, f.end, f.code))
+        return Document(
+            doc_id=doc_id_for(path),
+            source=raw.source,
+            format=raw.format,
+            encoding=raw.encoding,
+            sha256=raw.sha256,
+            text=text,
+            header=seg.header,
+            sections=seg.sections,
+            annex_title=seg.annex_title,
+            annex_rows=annex_rows,
+            targets=targets,
+            responsibilities=responsibilities,
+            findings=tuple(findings),
+            pages=raw.pages,
+        )
+
+
+@functools.cache
+def default_parser() -> Parser:
+    """The parser over the bundled rules that `parse` uses, made on first use."""
+    return Parser()
+
 
 def parse(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS,
           max_pages: int = DEFAULT_MAX_PAGES) -> Document:
-    """Parse one plan document into the document model. Raises PolicyParseError subclasses."""
-    raw = ingest(path, max_bytes=max_bytes, max_chars=max_chars, max_pages=max_pages)
-    normalised = normalise(raw.text)
-    text = normalised.text
-    seg = segment(text, raw.tables)
-    targets, target_findings = extract(text, seg)
-    targets = place_targets(targets, raw.provenance, normalised)
-    responsibilities, resolve_findings = resolve(text, seg)
-    annex_rows, link_findings = link(text, seg.sections, seg.annex_rows, targets, responsibilities)
-    findings = sorted(seg.findings + target_findings + resolve_findings + link_findings,
-                      key=lambda f: (f.start, f.end, f.code))
-    return Document(
-        doc_id=doc_id_for(path),
-        source=raw.source,
-        format=raw.format,
-        encoding=raw.encoding,
-        sha256=raw.sha256,
-        text=text,
-        header=seg.header,
-        sections=seg.sections,
-        annex_title=seg.annex_title,
-        annex_rows=annex_rows,
-        targets=targets,
-        responsibilities=responsibilities,
-        findings=tuple(findings),
-        pages=raw.pages,
-    )
+    """Parse one plan document with the bundled rules. Raises PolicyParseError subclasses."""
+    return default_parser().parse(path, max_bytes=max_bytes, max_chars=max_chars, max_pages=max_pages)
 
 
 def doc_id_for(path: str | Path) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import regex
 
-from policyparse import rules
+from policyparse.rules import Rules
 from policyparse.extractors.header import HeaderReading, lines, read_header
 from policyparse.model import AnnexRow, Field, Finding, Header, Section, TableBlock
 
@@ -31,9 +31,9 @@ class Segmented:
     annex_header: tuple[tuple[str, int, int], ...] = ()  # (field, start, end) of each known header cell
 
 
-def segment(text: str, tables: tuple[TableBlock, ...] = ()) -> Segmented:
-    reading = read_header(text)
-    sections, marks = _sections(text, reading.body_start, reading.body_end)
+def segment(text: str, rules: Rules, tables: tuple[TableBlock, ...] = ()) -> Segmented:
+    reading = read_header(text, rules)
+    sections, marks = _sections(text, reading.body_start, reading.body_end, rules)
     findings: list[Finding] = []
     annex_title = None
     annex_rows: tuple[AnnexRow, ...] = ()
@@ -42,7 +42,7 @@ def segment(text: str, tables: tuple[TableBlock, ...] = ()) -> Segmented:
         annex_title, table = _annex_table(text, reading.annex_label[1])
         # A backend that saw real tables hands them over; the annex's is the first after the label.
         table = next((t for t in tables if t.rows and t.rows[0][0][0] >= reading.annex_label[1]), table)
-        annex_header, annex_rows = _annex_rows(text, table, findings)
+        annex_header, annex_rows = _annex_rows(text, table, findings, rules)
     if reading.title is None:
         findings.append(Finding("no_title", "no plan title found", "", 0, 0))
     if not sections:
@@ -69,13 +69,13 @@ def _header(reading: HeaderReading) -> Header:
     )
 
 
-def _sections(text: str, body_start: int, body_end: int) -> tuple[list[Section], list[tuple[int, int]]]:
+def _sections(text: str, body_start: int, body_end: int, rules: Rules) -> tuple[list[Section], list[tuple[int, int]]]:
     headings = []  # (level, number, line start, mark end, title start, title end)
     for start, end in lines(text):
         if start < body_start or start >= body_end or start == end:
             continue
         line = text[start:end]
-        for level, pattern in rules.load().headings:
+        for level, pattern in rules.headings:
             m = pattern.search(line)
             if m:
                 title_start = start + m.end()
@@ -130,15 +130,15 @@ def _annex_table(text: str, after: int) -> tuple[Field | None, TableBlock]:
     return title, TableBlock(tuple(rows))
 
 
-def _annex_rows(text: str, table: TableBlock,
-                findings: list[Finding]) -> tuple[tuple[tuple[str, int, int], ...], tuple[AnnexRow, ...]]:
+def _annex_rows(text: str, table: TableBlock, findings: list[Finding],
+                rules: Rules) -> tuple[tuple[tuple[str, int, int], ...], tuple[AnnexRow, ...]]:
     """The header cells of the known columns, and the rows."""
     if not table.rows:
         findings.append(Finding("annex_without_table", "the annex has no table", "annex", 0, 0))
         return (), ()
     header = [text[s:e] for s, e in table.rows[0]]
     columns: dict[str, int] = {}
-    for field, pattern in rules.load().annex_columns:
+    for field, pattern in rules.annex_columns:
         for index, cell in enumerate(header):
             if field not in columns and index not in columns.values() and pattern.search(cell):
                 columns[field] = index

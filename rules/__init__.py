@@ -3,10 +3,12 @@
 Rule files are TSV with a `#` comment header; the first comment line that starts with
 `# ` and names tab-separated columns is the column list. A malformed row fails at load
 time with the file and line, so a bad edit never turns into a silent miss.
+
+`load(folder)` reads a rule set (this folder by default) and returns it; it keeps nothing.
+A `policyparse.Parser` holds the rules it loaded, so several rule sets can live in one process.
 """
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -68,8 +70,11 @@ class UnitAlias:
     full_name: str
 
 
-@dataclass(frozen=True)
+# eq=False: a rule set is itself (hashed by identity), so what is derived from it (compiled
+# patterns, the jieba tokenizer) can be remembered per rule set.
+@dataclass(frozen=True, eq=False)
 class Rules:
+    folder: Path
     units: dict[str, Unit]
     magnitudes: dict[str, Decimal]
     comparators_before: dict[str, str]
@@ -103,61 +108,112 @@ class Rules:
     indicator_aliases: tuple[tuple[str, str], ...]
     userdict: Path
 
+    def file(self, name: str) -> str:
+        """One of this rule set's files as errors name it (rules/names.jsonl for the bundled set)."""
+        return _Files(self.folder).name(name)
 
-def read_table(name: str, columns: int) -> list[tuple[int, list[str]]]:
-    """Rows of a TSV rule file as (line number, cells); comments and blank lines skipped."""
-    path = RULES_DIR / name
+
+class _Files:
+    """The rule files of one folder, read and checked; errors name the file as `label/name:line`."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.label = "rules" if folder == RULES_DIR else str(folder)
+
+    def name(self, name: str) -> str:
+        return f"{self.label}/{name}"
+
+    def table(self, name: str, columns: int) -> list[tuple[int, list[str]]]:
+        return read_table(self.folder / name, columns, self.name(name))
+
+    def names(self, name: str) -> tuple[NamePattern, ...]:
+        return read_names(self.folder / name, self.name(name))
+
+    def decimal(self, name: str, lineno: int, text: str) -> Decimal:
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise RuleError(f"{self.name(name)}:{lineno}: not a number: {text!r}") from None
+
+    def regex(self, name: str, lineno: int, text: str) -> regex.Pattern:
+        try:
+            return regex.compile(text)
+        except regex.error as exc:
+            raise RuleError(f"{self.name(name)}:{lineno}: bad pattern: {exc}") from None
+
+    def choice(self, name: str, lineno: int, text: str, allowed: set[str]) -> str:
+        if text not in allowed:
+            raise RuleError(f"{self.name(name)}:{lineno}: {text!r} is not one of {sorted(allowed)}")
+        return text
+
+    def group(self, pattern: regex.Pattern, group: str, name: str, lineno: int) -> regex.Pattern:
+        if group not in pattern.groupindex:
+            raise RuleError(f"{self.name(name)}:{lineno}: the pattern has no group `{group}`")
+        return pattern
+
+    def by_position(self, name: str, values: set[str], positions: tuple[str, ...]) -> dict[str, dict[str, str]]:
+        """A `word, position, value` table split into one word → value map per position."""
+        sides: dict[str, dict[str, str]] = {p: {} for p in positions}
+        for n, (word, position, value) in self.table(name, 3):
+            if position not in positions:
+                raise RuleError(f"{self.name(name)}:{n}: position must be one of {list(positions)}")
+            sides[position][word] = self.choice(name, n, value, values)
+        return sides
+
+    def example_rules(self, name: str, kinds: set[str]) -> tuple[ExampleRule, ...]:
+        return tuple(ExampleRule(self.choice(name, n, kind, kinds), self.regex(name, n, p), example, counter)
+                     for n, (kind, p, example, counter) in self.table(name, 4))
+
+    def unit_aliases(self, name: str) -> tuple[UnitAlias, ...]:
+        aliases = []
+        seen: dict[str, int] = {}
+        for n, (written, full_name) in self.table(name, 2):
+            for column, allowed in ((written, {"{L}"}), (full_name, {"{J}"})):
+                for placeholder in _PLACEHOLDER.findall(column):
+                    if placeholder not in allowed:
+                        raise RuleError(f"{self.name(name)}:{n}: {placeholder} cannot stand in {column!r} "
+                                        f"(use {sorted(allowed)})")
+            if written in seen:
+                raise RuleError(f"{self.name(name)}:{n}: {written!r} is already listed on line {seen[written]}")
+            seen[written] = n
+            aliases.append(UnitAlias(written, full_name))
+        return tuple(aliases)
+
+
+def read_table(path: Path, columns: int, label: str) -> list[tuple[int, list[str]]]:
+    """Rows of a TSV rule file as (line number, cells); comments and blank lines skipped.
+    `label` names the file in errors."""
     rows = []
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
         if len(cells) != columns:
-            raise RuleError(f"rules/{name}:{lineno}: expected {columns} tab-separated columns, found {len(cells)}")
+            raise RuleError(f"{label}:{lineno}: expected {columns} tab-separated columns, found {len(cells)}")
         if any(not cell for cell in cells):
-            raise RuleError(f"rules/{name}:{lineno}: empty column")
+            raise RuleError(f"{label}:{lineno}: empty column")
         rows.append((lineno, cells))
     return rows
 
 
-def read_names(name: str) -> tuple[NamePattern, ...]:
+def read_names(path: Path, label: str) -> tuple[NamePattern, ...]:
     """EntityRuler token patterns, one JSON object a line: id, label, pattern (a list of token
     dicts: phrase strings would be segmented differently from the text), example, excluded."""
     found = []
-    for lineno, line in enumerate((RULES_DIR / name).read_text(encoding="utf-8").splitlines(), 1):
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         try:
             item = json.loads(line)
         except ValueError as exc:
-            raise RuleError(f"rules/{name}:{lineno}: not JSON: {exc}") from None
+            raise RuleError(f"{label}:{lineno}: not JSON: {exc}") from None
         missing = {"id", "label", "pattern", "example", "excluded"} - set(item)
         if missing:
-            raise RuleError(f"rules/{name}:{lineno}: missing {sorted(missing)}")
+            raise RuleError(f"{label}:{lineno}: missing {sorted(missing)}")
         if not isinstance(item["pattern"], list) or not all(isinstance(t, dict) for t in item["pattern"]):
-            raise RuleError(f"rules/{name}:{lineno}: pattern must be a list of token patterns")
+            raise RuleError(f"{label}:{lineno}: pattern must be a list of token patterns")
         found.append(NamePattern(item["id"], item["label"], item["pattern"], item["example"], item["excluded"]))
     return tuple(found)
-
-
-def _decimal(name: str, lineno: int, text: str) -> Decimal:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise RuleError(f"rules/{name}:{lineno}: not a number: {text!r}") from None
-
-
-def _regex(name: str, lineno: int, text: str) -> regex.Pattern:
-    try:
-        return regex.compile(text)
-    except regex.error as exc:
-        raise RuleError(f"rules/{name}:{lineno}: bad pattern: {exc}") from None
-
-
-def _choice(name: str, lineno: int, text: str, allowed: set[str]) -> str:
-    if text not in allowed:
-        raise RuleError(f"rules/{name}:{lineno}: {text!r} is not one of {sorted(allowed)}")
-    return text
 
 
 HEADER_FIELDS = ("notice_title", "plan_title_in_notice", "doc_number", "date_arabic", "date_chinese",
@@ -168,22 +224,7 @@ ROLE_LABEL_ROLES = {"lead", "support", "responsible"}
 ANNEX_FIELDS = {"seq", "measure", "task", "units", "support_units"}
 KINDS = {"level", "increment", "growth_rate", "share", "cumulative", "reduction"}
 COMPARATORS = {">=", "<=", "=", ">", "<"}
-
-
-def _by_position(name: str, values: set[str], positions: tuple[str, ...]) -> dict[str, dict[str, str]]:
-    """A `word, position, value` table split into one word → value map per position."""
-    sides: dict[str, dict[str, str]] = {p: {} for p in positions}
-    for n, (word, position, value) in read_table(name, 3):
-        if position not in positions:
-            raise RuleError(f"rules/{name}:{n}: position must be one of {list(positions)}")
-        sides[position][word] = _choice(name, n, value, values)
-    return sides
-
-
-def _group(pattern: regex.Pattern, group: str, name: str, lineno: int) -> regex.Pattern:
-    if group not in pattern.groupindex:
-        raise RuleError(f"rules/{name}:{lineno}: the pattern has no group `{group}`")
-    return pattern
+_PLACEHOLDER = regex.compile(r"\{[^{}]*\}")
 
 
 def _alternation(patterns: list[regex.Pattern]) -> regex.Pattern | None:
@@ -191,86 +232,65 @@ def _alternation(patterns: list[regex.Pattern]) -> regex.Pattern | None:
     return regex.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
 
 
-def _example_rules(name: str, kinds: set[str]) -> tuple[ExampleRule, ...]:
-    return tuple(ExampleRule(_choice(name, n, kind, kinds), _regex(name, n, p), example, counter)
-                 for n, (kind, p, example, counter) in read_table(name, 4))
-
-
-_PLACEHOLDER = regex.compile(r"\{[^{}]*\}")
-
-
-def _unit_aliases() -> tuple[UnitAlias, ...]:
-    name = "unit_aliases.tsv"
-    aliases = []
-    seen: dict[str, int] = {}
-    for n, (written, full_name) in read_table(name, 2):
-        for column, allowed in ((written, {"{L}"}), (full_name, {"{J}"})):
-            for placeholder in _PLACEHOLDER.findall(column):
-                if placeholder not in allowed:
-                    raise RuleError(f"rules/{name}:{n}: {placeholder} cannot stand in {column!r} (use {sorted(allowed)})")
-        if written in seen:
-            raise RuleError(f"rules/{name}:{n}: {written!r} is already listed on line {seen[written]}")
-        seen[written] = n
-        aliases.append(UnitAlias(written, full_name))
-    return tuple(aliases)
-
-
-@functools.cache
-def load() -> Rules:
+def load(folder: Path | str = RULES_DIR) -> Rules:
+    """Read and check the rule set in `folder` (the bundled rules by default). Raises RuleError
+    naming the file and line of the first malformed row."""
+    f = _Files(Path(folder))
     units = {
-        word: Unit(word, base, _decimal("units.tsv", n, factor), category)
-        for n, (word, base, factor, category) in read_table("units.tsv", 4)
+        word: Unit(word, base, f.decimal("units.tsv", n, factor), category)
+        for n, (word, base, factor, category) in f.table("units.tsv", 4)
     }
-    magnitudes = {word: _decimal("magnitudes.tsv", n, f) for n, (word, f) in read_table("magnitudes.tsv", 2)}
-    comparators = _by_position("comparators.tsv", COMPARATORS, ("before", "bound", "after", "more"))
-    approximators = {"before": [], "after": []}
-    for n, (word, position) in read_table("approximators.tsv", 2):
-        approximators[_choice("approximators.tsv", n, position, set(approximators))].append(word)
+    magnitudes = {word: f.decimal("magnitudes.tsv", n, m) for n, (word, m) in f.table("magnitudes.tsv", 2)}
+    comparators = f.by_position("comparators.tsv", COMPARATORS, ("before", "bound", "after", "more"))
+    approximators: dict[str, list[str]] = {"before": [], "after": []}
+    for n, (word, position) in f.table("approximators.tsv", 2):
+        approximators[f.choice("approximators.tsv", n, position, set(approximators))].append(word)
     deadlines = tuple(
-        (_choice("deadlines.tsv", n, kind, DEADLINE_KINDS), _regex("deadlines.tsv", n, p))
-        for n, (kind, p) in read_table("deadlines.tsv", 2)
+        (f.choice("deadlines.tsv", n, kind, DEADLINE_KINDS), f.regex("deadlines.tsv", n, p))
+        for n, (kind, p) in f.table("deadlines.tsv", 2)
     )
     hedges = {
-        word: _choice("hedges.tsv", n, flag, {"true", "false"}) == "true"
-        for n, (word, flag) in read_table("hedges.tsv", 2)
+        word: f.choice("hedges.tsv", n, flag, {"true", "false"}) == "true"
+        for n, (word, flag) in f.table("hedges.tsv", 2)
     }
     actions = {
-        word: _choice("actions.tsv", n, kind, {"increment", "level"})
-        for n, (word, kind) in read_table("actions.tsv", 2)
+        word: f.choice("actions.tsv", n, kind, {"increment", "level"})
+        for n, (word, kind) in f.table("actions.tsv", 2)
     }
-    kind_markers = _by_position("kind_markers.tsv", KINDS, ("before", "suffix"))
+    kind_markers = f.by_position("kind_markers.tsv", KINDS, ("before", "suffix"))
     non_targets = tuple(
-        NonTargetRule(rule_id, _regex("non_targets.tsv", n, pattern), example, excluded, counter, kept)
-        for n, (rule_id, pattern, example, excluded, counter, kept) in read_table("non_targets.tsv", 6)
+        NonTargetRule(rule_id, f.regex("non_targets.tsv", n, pattern), example, excluded, counter, kept)
+        for n, (rule_id, pattern, example, excluded, counter, kept) in f.table("non_targets.tsv", 6)
     )
     headings = tuple(
-        (int(_choice("headings.tsv", n, level, {"1", "2", "3", "4"})), _regex("headings.tsv", n, pattern))
-        for n, (level, pattern) in read_table("headings.tsv", 2)
+        (int(f.choice("headings.tsv", n, level, {"1", "2", "3", "4"})), f.regex("headings.tsv", n, pattern))
+        for n, (level, pattern) in f.table("headings.tsv", 2)
     )
     annex_columns = tuple(
-        (_choice("annex_columns.tsv", n, field, ANNEX_FIELDS), _regex("annex_columns.tsv", n, p))
-        for n, (field, p) in read_table("annex_columns.tsv", 2)
+        (f.choice("annex_columns.tsv", n, field, ANNEX_FIELDS), f.regex("annex_columns.tsv", n, p))
+        for n, (field, p) in f.table("annex_columns.tsv", 2)
     )
-    note_patterns = tuple(_group(_regex("notes.tsv", n, p), "units", "notes.tsv", n)
-                          for n, (_kind, p) in read_table("notes.tsv", 2))
-    lead_markers = _example_rules("lead_markers.tsv", set(LEAD_MARKER_KINDS))
+    note_patterns = tuple(f.group(f.regex("notes.tsv", n, p), "units", "notes.tsv", n)
+                          for n, (_kind, p) in f.table("notes.tsv", 2))
+    lead_markers = f.example_rules("lead_markers.tsv", set(LEAD_MARKER_KINDS))
     markers = {kind: _alternation([r.pattern for r in lead_markers if r.kind == kind]) for kind in LEAD_MARKER_KINDS}
     for kind, pattern in markers.items():
         if pattern is None:
-            raise RuleError(f"rules/lead_markers.tsv: missing the {kind} rule")
+            raise RuleError(f"{f.name('lead_markers.tsv')}: missing the {kind} rule")
     role_labels = {
-        label: _choice("role_labels.tsv", n, role, ROLE_LABEL_ROLES) for n, (label, role) in read_table("role_labels.tsv", 2)
+        label: f.choice("role_labels.tsv", n, role, ROLE_LABEL_ROLES) for n, (label, role) in f.table("role_labels.tsv", 2)
     }
     jurisdiction = tuple(
-        ExampleRule("jurisdiction", _group(_regex("jurisdiction.tsv", n, p), "jurisdiction", "jurisdiction.tsv", n),
+        ExampleRule("jurisdiction", f.group(f.regex("jurisdiction.tsv", n, p), "jurisdiction", "jurisdiction.tsv", n),
                     example, expected)
-        for n, (p, example, expected) in read_table("jurisdiction.tsv", 3)
+        for n, (p, example, expected) in f.table("jurisdiction.tsv", 3)
     )
-    header = {field: _regex("header.tsv", n, p) for n, (field, p) in read_table("header.tsv", 2)}
+    header = {field: f.regex("header.tsv", n, p) for n, (field, p) in f.table("header.tsv", 2)}
     for field in HEADER_FIELDS:
         if field not in header:
-            raise RuleError(f"rules/header.tsv: missing the {field} rule")
+            raise RuleError(f"{f.name('header.tsv')}: missing the {field} rule")
     return Rules(
+        folder=f.folder,
         units=units,
         magnitudes=magnitudes,
         comparators_before={**comparators["before"], **comparators["bound"]},
@@ -279,11 +299,11 @@ def load() -> Rules:
         comparators_more=comparators["more"],
         approximators_before=tuple(approximators["before"]),
         approximators_after=tuple(approximators["after"]),
-        non_units=frozenset(ch for _n, (ch, _note) in read_table("non_units.tsv", 2)),
+        non_units=frozenset(ch for _n, (ch, _note) in f.table("non_units.tsv", 2)),
         deadlines=deadlines,
         hedges=hedges,
-        connectives=tuple(word for _n, (word, _note) in read_table("connectives.tsv", 2)),
-        adverbs=tuple(word for _n, (word, _note) in read_table("adverbs.tsv", 2)),
+        connectives=tuple(word for _n, (word, _note) in f.table("connectives.tsv", 2)),
+        adverbs=tuple(word for _n, (word, _note) in f.table("adverbs.tsv", 2)),
         actions=actions,
         kind_before=kind_markers["before"],
         kind_suffix=kind_markers["suffix"],
@@ -296,12 +316,12 @@ def load() -> Rules:
         legends=(("star", markers["legend_star"]), ("first", markers["legend_first"])),
         open_list=markers["open_list"],
         role_labels=role_labels,
-        generic_units=tuple(ExampleRule("generic", _regex("generic_units.tsv", n, p), example, counter)
-                            for n, (p, example, counter) in read_table("generic_units.tsv", 3)),
-        unit_aliases=_unit_aliases(),
+        generic_units=tuple(ExampleRule("generic", f.regex("generic_units.tsv", n, p), example, counter)
+                            for n, (p, example, counter) in f.table("generic_units.tsv", 3)),
+        unit_aliases=f.unit_aliases("unit_aliases.tsv"),
         jurisdiction=jurisdiction,
         header=header,
-        names=read_names("names.jsonl"),
-        indicator_aliases=tuple((short, full) for _n, (short, full) in read_table("indicator_aliases.tsv", 2)),
-        userdict=RULES_DIR / "userdict.txt",
+        names=f.names("names.jsonl"),
+        indicator_aliases=tuple((short, full) for _n, (short, full) in f.table("indicator_aliases.tsv", 2)),
+        userdict=f.folder / "userdict.txt",
     )

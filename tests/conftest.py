@@ -20,6 +20,13 @@ QINGTIAN = FIXTURES / "qingtian-2024-digital-economy.txt"
 RENDERINGS = [FIXTURES / f"{path.stem}.{ext}" for path in (SEED, QINGTIAN) for ext in ("docx", "pdf", "html")]
 
 
+def bundled_rules():
+    """The bundled rule set, as the default parser holds it (loaded once for the session)."""
+    from policyparse.run import default_parser
+
+    return default_parser().rules
+
+
 @functools.lru_cache(maxsize=None)
 def parsed(path: Path):
     """One parse per file for the whole test session (documents are immutable)."""

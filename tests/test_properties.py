@@ -8,6 +8,9 @@ from hypothesis import strategies as st
 from policyparse.extractors.numerals import parse_arabic, parse_chinese
 from policyparse.extractors.quantities import find_quantities
 from policyparse.extractors.targets import find_targets
+from conftest import bundled_rules
+
+RULES = bundled_rules()
 
 DIGITS = "零一二三四五六七八九"
 
@@ -57,14 +60,14 @@ def test_arabic_with_thousands_separators(n):
 def test_magnitudes_scale_exactly(n, magnitude, unit):
     word, factor = magnitude
     text = f"新增{n}{word}{unit}。"
-    [q], _ = find_quantities(text)
+    [q], _ = find_quantities(text, RULES)
     assert q.value == n and q.value_base == Decimal(n) * factor and q.unit == word + unit
 
 
 @given(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False))
 def test_decimal_values_survive(value):
     text = f"增长{value}%"
-    found = find_targets(text, 0, len(text), 2023)
+    found = find_targets(text, 0, len(text), RULES, 2023)
     assert [t.quantity.value for t in found] == [value]
 
 
@@ -75,7 +78,7 @@ ALPHABET = st.sampled_from(list("0123456789０１２.,，、；。：（）“�
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=ALPHABET, max_size=60))
 def test_no_string_breaks_the_extractor(text):
-    for t in find_targets(text, 0, len(text), 2023):
+    for t in find_targets(text, 0, len(text), RULES, 2023):
         assert 0 <= t.start <= t.quantity.start < t.quantity.end <= len(text)
         if t.indicator_start is not None:
             assert text[t.indicator_start:t.indicator_end] == t.indicator
@@ -85,10 +88,10 @@ def test_no_string_breaks_the_extractor(text):
 def test_a_number_longer_than_decimal_precision_is_read_not_raised(digits, unit):
     # The fuzz target found a 53-digit amount that made the exact-value step raise.
     text = f"新增企业达到{'9' * digits}{unit}"
-    assert [t.quantity.value for t in find_targets(text, 0, len(text), 2023)] == [Decimal("9" * digits)]
+    assert [t.quantity.value for t in find_targets(text, 0, len(text), RULES, 2023)] == [Decimal("9" * digits)]
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=200))
 def test_any_unicode_is_safe(text):
-    find_targets(text, 0, len(text), None)
+    find_targets(text, 0, len(text), RULES, None)

@@ -4,6 +4,9 @@ Each test is one lead-marking convention, written as a notice would write it."""
 from policyparse.extractors.responsibility import find_notes
 from policyparse.resolve import resolve
 from policyparse.segment import segment
+from conftest import bundled_rules
+
+RULES = bundled_rules()
 
 HEAD = "{issuer}\n\n关于印发《2024年工作要点》的通知\n\n2024年工作要点\n\n一、重点任务\n"
 ANNEX = "附件\n\n重点任务清单\n{header}\n\n{rows}\n"
@@ -14,7 +17,7 @@ def notice(body: str, issuer: str = "青田县人民政府办公室", annex: str
 
 
 def read(text: str):
-    responsibilities, findings = resolve(text, segment(text))
+    responsibilities, findings = resolve(text, segment(text, RULES), RULES)
     return list(responsibilities), list(findings)
 
 
@@ -115,7 +118,7 @@ def test_only_supporting_units_is_reported():
 def test_a_note_on_a_line_of_its_own():
     body = "1．新增企业20家。\n牵头单位：县经信局  配合单位：县财政局、县统计局。"
     text = notice(body)
-    [note] = find_notes(text)
+    [note] = find_notes(text, RULES)
     assert text[note.start:note.end] == "牵头单位：县经信局  配合单位：县财政局、县统计局。"
     assert roles(body)[0] == [("县经信局", "lead"), ("县财政局", "support"), ("县统计局", "support")]
 
@@ -129,7 +132,7 @@ def test_open_list_keeps_the_named_units_and_marks_only_its_own_list():
 
 def test_notes_are_found_in_running_text():
     text = "新增小升规企业200家。（责任单位：市经信局）\n"
-    [note] = find_notes(text)
+    [note] = find_notes(text, RULES)
     assert text[note.start:note.end] == "（责任单位：市经信局）"
 
 
@@ -169,7 +172,7 @@ def test_a_table_with_lead_and_support_columns_keeps_both_cells():
     text = annex(["序号", "重点工作", "具体任务", "牵头单位", "配合单位"],
                  ["1", "做强数字产业", "新增企业20家。", "县经信局", "县发改局、县财政局"],
                  ["2", "", "新建基站300个。", "县经信局、县科技局", ""])
-    seg = segment(text)
+    seg = segment(text, RULES)
     first, second = seg.annex_rows
     assert (first.units_raw, first.support_units_raw) == ("县经信局", "县发改局、县财政局")
     assert text[first.support_units_start:first.support_units_end] == "县发改局、县财政局"
@@ -193,5 +196,5 @@ def test_a_cell_with_one_unit_a_line_is_split():
     from policyparse.extractors.responsibility import read_lists
 
     cell = "市发改局*\n市经信局"
-    [listed] = read_lists(cell, 0, len(cell))
+    [listed] = read_lists(cell, 0, len(cell), RULES)
     assert [(u.unit, u.lead_marked) for u in listed.units] == [("市发改局", True), ("市经信局", False)]

@@ -4,15 +4,17 @@ import shutil
 
 import pytest
 
+from conftest import bundled_rules
 from policyparse import rules
 from policyparse.extractors.targets import find_targets
 from policyparse.extractors.unit_names import jurisdiction_of
 
-NON_TARGET_RULES = rules.load().non_targets
+RULES = bundled_rules()
+NON_TARGET_RULES = RULES.non_targets
 
 
 def quantities(sentence: str) -> list[str]:
-    return [sentence[t.quantity.start:t.quantity.end] for t in find_targets(sentence, 0, len(sentence), 2023)]
+    return [sentence[t.quantity.start:t.quantity.end] for t in find_targets(sentence, 0, len(sentence), RULES, 2023)]
 
 
 @pytest.mark.parametrize("rule", NON_TARGET_RULES, ids=lambda r: r.rule_id)
@@ -24,21 +26,21 @@ def test_non_target_rule_fires_on_its_example_and_spares_its_counter_example(rul
     assert any(q.startswith(rule.kept) for q in quantities(rule.counter_example))
 
 
-@pytest.mark.parametrize("rule", rules.load().lead_markers + rules.load().generic_units,
+@pytest.mark.parametrize("rule", RULES.lead_markers + RULES.generic_units,
                          ids=lambda r: f"{r.kind}:{r.example}")
 def test_lead_marker_and_generic_unit_rules_fire_on_their_example_only(rule):
     assert rule.pattern.search(rule.example), f"{rule.kind} misses its example {rule.example!r}"
     assert not rule.pattern.search(rule.counter_example), f"{rule.kind} fires on {rule.counter_example!r}"
 
 
-@pytest.mark.parametrize("rule", rules.load().jurisdiction, ids=lambda r: r.example)
+@pytest.mark.parametrize("rule", RULES.jurisdiction, ids=lambda r: r.example)
 def test_jurisdiction_rule_reads_its_example(rule):
     assert rule.pattern.search(rule.example).group("jurisdiction") == rule.counter_example
-    assert jurisdiction_of(rule.example) == rule.counter_example
+    assert jurisdiction_of(rule.example, RULES) == rule.counter_example
 
 
 def test_every_rule_table_loads_and_is_not_empty():
-    loaded = rules.load()
+    loaded = RULES
     assert loaded.units["亿元" if "亿元" in loaded.units else "元"].base_unit == "元"
     assert loaded.magnitudes["亿"] == 100000000
     assert loaded.comparators_after["以上"] == ">=" and loaded.hedges["确保"] is False
@@ -47,13 +49,11 @@ def test_every_rule_table_loads_and_is_not_empty():
 
 
 @pytest.fixture
-def rules_copy(tmp_path, monkeypatch):
+def rules_copy(tmp_path):
+    """A copy of the bundled rules to break: a rule set of its own, loaded from its folder."""
     folder = tmp_path / "rules"
     shutil.copytree(rules.RULES_DIR, folder, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
-    monkeypatch.setattr(rules, "RULES_DIR", folder)
-    rules.load.cache_clear()
-    yield folder
-    rules.load.cache_clear()
+    return folder
 
 
 def test_a_row_with_a_missing_column_names_file_and_line(rules_copy):
@@ -61,28 +61,27 @@ def test_a_row_with_a_missing_column_names_file_and_line(rules_copy):
         f.write("公斤\t公斤\n")
     lines = (rules_copy / "units.tsv").read_text(encoding="utf-8").splitlines()
     with pytest.raises(rules.RuleError, match=rf"rules/units.tsv:{len(lines)}: expected 4 tab-separated columns"):
-        rules.load()
+        rules.load(rules_copy)
 
 
 def test_a_bad_pattern_and_a_bad_value_are_refused(rules_copy):
     with open(rules_copy / "non_targets.tsv", "a", encoding="utf-8") as f:
         f.write("broken\t(unclosed\ta\tb\tc\td\n")
     with pytest.raises(rules.RuleError, match="rules/non_targets.tsv:.*bad pattern"):
-        rules.load()
-    rules.load.cache_clear()
+        rules.load(rules_copy)
     (rules_copy / "non_targets.tsv").write_text("", encoding="utf-8")
     with open(rules_copy / "comparators.tsv", "a", encoding="utf-8") as f:
         f.write("大约\tbefore\t~\n")
     with pytest.raises(rules.RuleError, match="rules/comparators.tsv:.*'~' is not one of"):
-        rules.load()
+        rules.load(rules_copy)
 
 
-@pytest.mark.parametrize("name", rules.load().names, ids=lambda n: n.id)
+@pytest.mark.parametrize("name", RULES.names, ids=lambda n: n.id)
 def test_name_pattern_marks_its_example_and_keeps_the_real_target(name):
     from policyparse.extractors.nlp import name_spans
     from policyparse.extractors.text import token_bounds
 
-    spans = name_spans(name.example, sorted(token_bounds(name.example)))
+    spans = name_spans(name.example, sorted(token_bounds(name.example, RULES)), RULES)
     assert any(name.example[s:e].startswith(name.excluded) for s, e, pattern_id in spans if pattern_id == name.id)
     assert not any(q.startswith(name.excluded) for q in quantities(name.example))
     assert quantities(name.example), "the example still has its real target"
@@ -93,12 +92,8 @@ def test_a_bad_name_pattern_names_the_rule(rules_copy):
 
     (rules_copy / "names.jsonl").write_text('{"id": "bad", "label": "NAME", "pattern": [{"TEXT": {"REGEX": "("}}],'
                                             ' "example": "x", "excluded": "x"}\n', encoding="utf-8")
-    nlp.language.cache_clear()
-    try:
-        with pytest.raises(rules.RuleError, match="rules/names.jsonl: pattern 'bad'"):
-            nlp.language()
-    finally:
-        nlp.language.cache_clear()
+    with pytest.raises(rules.RuleError, match="rules/names.jsonl: pattern 'bad'"):
+        nlp.language(rules.load(rules_copy))
 
 
 def test_a_unit_alias_with_a_stray_placeholder_or_listed_twice_is_refused(rules_copy):
@@ -107,15 +102,14 @@ def test_a_unit_alias_with_a_stray_placeholder_or_listed_twice_is_refused(rules_
     aliases.write_text(original + "{X}经信局\t{J}经济和信息化局\n", encoding="utf-8")
     lineno = len(original.splitlines()) + 1
     with pytest.raises(rules.RuleError, match=rf"rules/unit_aliases.tsv:{lineno}: \{{X\}} cannot stand"):
-        rules.load()
-    rules.load.cache_clear()
+        rules.load(rules_copy)
     aliases.write_text(original + "{L}经信局\t{J}经信局\n", encoding="utf-8")
     with pytest.raises(rules.RuleError, match=rf"rules/unit_aliases.tsv:{lineno}: '{{L}}经信局' is already listed"):
-        rules.load()
+        rules.load(rules_copy)
 
 
 def test_a_note_pattern_without_its_units_group_is_refused(rules_copy):
     with open(rules_copy / "notes.tsv", "a", encoding="utf-8") as f:
         f.write("bracketed\t（分工：[^）]*）\n")
     with pytest.raises(rules.RuleError, match=r"rules/notes.tsv:\d+: the pattern has no group `units`"):
-        rules.load()
+        rules.load(rules_copy)

@@ -1,6 +1,9 @@
 """Segmentation on small notices: header fields, heading hierarchy, the annex table."""
 from policyparse.normalise import normalise
 from policyparse.segment import segment
+from conftest import bundled_rules
+
+RULES = bundled_rules()
 
 NOTICE = """某某县人民政府
 关于印发《2024年某某县工业发展实施方案》的通知
@@ -40,7 +43,7 @@ NOTICE = """某某县人民政府
 
 
 def test_header_fields_and_their_offsets():
-    seg = segment(NOTICE)
+    seg = segment(NOTICE, RULES)
     h = seg.header
     assert (h.issuer.value, h.doc_number.value, h.date.value, h.year) == ("某某县人民政府", "某政发〔2024〕3号", "2024-02-01", 2024)
     assert h.title.value == "2024年某某县工业发展实施方案"
@@ -50,7 +53,7 @@ def test_header_fields_and_their_offsets():
 
 
 def test_heading_hierarchy_paths_and_titles():
-    seg = segment(NOTICE)
+    seg = segment(NOTICE, RULES)
     assert [(s.path, s.level, s.title) for s in seg.sections] == [
         ("一", 1, "主要目标"), ("二", 1, "重点任务"), ("二/（一）", 2, "做强产业"), ("二/（一）/1", 3, "培育企业"),
         ("二/（一）/2", 3, "建设园区"), ("二/（二）", 2, "优化服务"), ("三", 1, "保障措施")]
@@ -59,7 +62,7 @@ def test_heading_hierarchy_paths_and_titles():
 
 
 def test_annex_rows_fill_down_and_keep_the_cell_as_written():
-    seg = segment(NOTICE)
+    seg = segment(NOTICE, RULES)
     assert seg.annex_title.value == "重点任务分工表"
     assert [(r.seq, r.measure, r.measure_filled, r.units_raw) for r in seg.annex_rows] == [
         ("1", "做强产业", "做强产业", "县经信局"), ("2", "", "做强产业", "县发改局*、县经信局")]
@@ -67,18 +70,18 @@ def test_annex_rows_fill_down_and_keep_the_cell_as_written():
 
 def test_chinese_numeral_date_and_crlf():
     text = normalise(NOTICE.replace("2024年2月1日", "二〇二四年二月一日").replace("\n", "\r\n")).text
-    assert segment(text).header.date.value == "2024-02-01"
+    assert segment(text, RULES).header.date.value == "2024-02-01"
 
 
 def test_a_row_with_a_missing_cell_is_reported_not_dropped():
     broken = NOTICE.replace("\t建设园区1个。\n", "")
-    seg = segment(broken)
+    seg = segment(broken, RULES)
     assert len(seg.annex_rows) == 2
     assert [f.code for f in seg.findings] == ["annex_row_cells"]
 
 
 def test_a_plan_without_notice_or_headings_still_segments():
-    seg = segment("2024年某某县工作要点\n新增企业10家。\n")
+    seg = segment("2024年某某县工作要点\n新增企业10家。\n", RULES)
     assert seg.header.title.value == "2024年某某县工作要点"
     assert seg.header.year == 2024
     assert seg.sections == () and [f.code for f in seg.findings] == ["no_sections"]

@@ -5,10 +5,13 @@ import pytest
 
 from policyparse.extractors.quantities import find_quantities
 from policyparse.extractors.targets import find_targets
+from conftest import bundled_rules
+
+RULES = bundled_rules()
 
 
 def extract(sentence: str, year: int | None = 2023):
-    return find_targets(sentence, 0, len(sentence), year)
+    return find_targets(sentence, 0, len(sentence), RULES, year)
 
 
 def one(sentence: str):
@@ -130,7 +133,7 @@ def test_year_comes_from_the_sentence_else_the_plan():
     ("1,200个", Decimal(1200), "个"),
 ])
 def test_numerals(text, value, unit):
-    [q], _ = find_quantities(text)
+    [q], _ = find_quantities(text, RULES)
     assert (q.value, q.unit) == (value, unit)
 
 

@@ -1,0 +1,47 @@
+"""The Parser owns its rules: importing policyparse loads none, and two rule sets live side by
+side in one process."""
+import shutil
+import subprocess
+import sys
+
+from conftest import ROOT
+from policyparse import Parser, parse, rules
+
+NOTICE = "2024年某某县工作要点\n一、发展目标\n力求新增企业10家。\n"
+
+
+def test_importing_every_module_loads_no_rules_and_changes_no_process_state():
+    script = """
+import gc, importlib, os, pkgutil, sys
+mask = os.umask(0o027); os.umask(mask)
+import policyparse, policyparse.extractors, policyparse.rules
+names = [m.name for package in (policyparse, policyparse.extractors, policyparse.rules)
+         for m in pkgutil.walk_packages(package.__path__, package.__name__ + ".")]
+assert len(names) > 40 and "policyparse.extractors.targets" in names
+for name in names:
+    importlib.import_module(name)
+from policyparse.rules import Rules
+assert not [o for o in gc.get_objects() if isinstance(o, Rules)], "rules loaded at import"
+assert "jieba" not in sys.modules and "spacy" not in sys.modules
+now = os.umask(0o022); os.umask(now)
+assert now == mask, "the umask changed at import"
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT / "tests")
+    assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_a_parser_over_another_rule_set_reads_by_its_rules_and_leaves_the_default_alone(tmp_path):
+    folder = tmp_path / "my-rules"
+    shutil.copytree(rules.RULES_DIR, folder, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    with open(folder / "hedges.tsv", "a", encoding="utf-8") as f:
+        f.write("力求\ttrue\n")
+    (tmp_path / "plan.txt").write_text(NOTICE, encoding="utf-8")
+
+    mine = Parser(rules_dir=folder)
+    [hedged] = mine.parse(tmp_path / "plan.txt").targets
+    [plain] = parse(tmp_path / "plan.txt").targets
+    assert (hedged.hedged, hedged.modality) == (True, "力求")
+    assert (plain.hedged, plain.modality) == (False, None)
+    assert mine.rules is not Parser().rules and "my-rules" in repr(mine)
+    assert Parser.stages == ("ingest", "normalise", "segment", "extract", "resolve", "link")

@@ -39,22 +39,14 @@ from policyparse import emit, extractors, rules
 from policyparse.errors import BatchError, PolicyParseError, internal_error
 from policyparse.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
 from policyparse.model import SCHEMA_VERSION
-from policyparse.run import Parser, default_parser, doc_id_for, parse
+from policyparse.documents import Failure, parse_one, planned_ids
+from policyparse.run import Parser, default_parser, doc_id_for
 from policyparse.store import Entry, Parsed, Store, table_parts
 
 WORKER_DIED = "the worker process died while parsing this document (a crash, or killed for using too much memory)"
 # After the time limit a worker stuck in C code (where the alarm cannot interrupt it) gets this
 # much longer, then its process ends and the pool replaces it.
 KILL_GRACE_SECONDS = 5.0
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A document that is not in the dataset: one row of errors.csv."""
-
-    file: str
-    stage: str  # input, ingest, normalise, segment, extract, resolve, parse, emit, worker, limit
-    message: str
 
 
 @dataclass(frozen=True)
@@ -74,6 +66,7 @@ class Plan:
     jobs: list[str]  # files to parse
     up_to_date: list[str]  # doc_ids the store has, unchanged
     failures: list[Failure] = field(default_factory=list)  # inputs that cannot be run
+    rules_dir: str | None = None  # the rule set to parse with (None: the bundled rules)
 
     @property
     def total(self) -> int:
@@ -88,25 +81,23 @@ class Summary:
     store: Path
 
 
-def plan(inputs: Iterable[str], out: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan:
-    """What a batch over `inputs` into `out` has to do. Raises RuleError for a broken rule file
-    and BatchError for a store that cannot be opened, before any work."""
-    default_parser()  # the rules are read and checked before any work
+def plan(inputs: Iterable[str], out: str | Path, max_bytes: int = DEFAULT_MAX_BYTES,
+         rules_dir: str | None = None) -> Plan:
+    """What a batch over `inputs` into `out` has to do, parsing with the rules of `rules_dir`
+    (the bundled ones by default). Raises RuleError for a broken rule file and BatchError for
+    a store that cannot be opened, before any work."""
+    parser_for(rules_dir)  # the rules are read and checked before any work
     out = Path(out)
     files, failures = expand(inputs, out)
     with Store(out) as store:
         entries = store.entries()
-    todo = Plan(out, [], [], failures)
-    owners: dict[str, str] = {}
+    files, repeated = planned_ids(files)
+    failures += repeated
+    todo = Plan(out, [], [], failures, rules_dir)
     for path in files:
         doc_id = doc_id_for(path)
-        if doc_id in owners:
-            failures.append(Failure(path, "input", f"has the same document id {doc_id!r} as {owners[doc_id]}; "
-                                                   "rename one of them"))
-            continue
-        owners[doc_id] = path
         entry = entries.get(doc_id)
-        if (entry and entry == Entry(doc_id, path, file_sha256(path, max_bytes), parser_id())
+        if (entry and entry == Entry(doc_id, path, file_sha256(path, max_bytes), parser_id(rules_dir))
                 and (out / f"{doc_id}.json").is_file()):
             todo.up_to_date.append(doc_id)
         else:
@@ -124,10 +115,10 @@ def run(todo: Plan, workers: int | None = None, executor: str = "local", schedul
     if not todo.jobs:
         outcomes: Iterable[Outcome] = ()
     elif executor == "dask":
-        outcomes = run_dask(todo.jobs, parse_task, scheduler, limits)
+        outcomes = run_dask(todo.jobs, functools.partial(parse_task, rules_dir=todo.rules_dir), scheduler, limits)
     else:
-        outcomes = run_local(todo.jobs, functools.partial(store_task, out=str(todo.out)), workers or default_workers(),
-                             limits)
+        outcomes = run_local(todo.jobs, functools.partial(store_task, out=str(todo.out), rules_dir=todo.rules_dir),
+                             workers or default_workers(), limits)
     failures = list(todo.failures)
     kept = set(todo.up_to_date)
     out = todo.out
@@ -154,10 +145,10 @@ def run(todo: Plan, workers: int | None = None, executor: str = "local", schedul
     return Summary(len(kept) - len(todo.up_to_date), len(todo.up_to_date), failures, store.path)
 
 
-def store_task(path: str, limits: Limits, out: str) -> Outcome:
+def store_task(path: str, limits: Limits, out: str, rules_dir: str | None = None) -> Outcome:
     """Parse one document and write it into `out` (its JSON, then its rows): the task of a local
     worker. Never raises."""
-    outcome = parse_task(path, limits)
+    outcome = parse_task(path, limits, rules_dir)
     if isinstance(outcome, Parsed):
         try:
             store = _worker_store(out)
@@ -189,23 +180,21 @@ class TimeLimit(BaseException):
     backend mistakes it for a damaged file)."""
 
 
-def parse_task(path: str, limits: Limits) -> Outcome:
+def parse_task(path: str, limits: Limits, rules_dir: str | None = None) -> Outcome:
     """One document, start to end: the task every executor runs. Never raises."""
     try:
         with _bounded(limits):
-            doc = parse(path, max_bytes=limits.bytes, max_chars=limits.chars, max_pages=limits.pages)
+            doc = parse_one(path, parser_for(rules_dir), limits)
     except TimeLimit:
         return Failure(path, "limit", time_limit_message(limits))
     except MemoryError:
         return Failure(path, "limit", f"used more than {limits.memory_mb:,} MB of memory (see --max-memory)")
-    except PolicyParseError as exc:
-        return Failure(path, _stage(exc.__traceback__), exc.reason)
-    except Exception as exc:  # a bug in one document must not take down the batch
-        return Failure(path, _stage(exc.__traceback__), internal_error(exc))
+    if isinstance(doc, Failure):
+        return doc
     try:
         data = emit.to_dict(doc)
         rows = emit.table_rows(data)
-        return Parsed(Entry(doc.doc_id, doc.source, doc.sha256, parser_id()), emit.dataset_json(data), doc.text,
+        return Parsed(Entry(doc.doc_id, doc.source, doc.sha256, parser_id(rules_dir)), emit.dataset_json(data), doc.text,
                       rows, table_parts(rows))
     except Exception as exc:
         return Failure(path, "emit", internal_error(exc))
@@ -250,15 +239,6 @@ def _cap_memory(megabytes: int) -> None:
     _, hard = resource.getrlimit(resource.RLIMIT_DATA)
     wanted = megabytes * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_DATA, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
-
-
-def _stage(tb: TracebackType | None) -> str:
-    """The stage an error came from: the pipeline module parse() had called into."""
-    while tb is not None and tb.tb_frame.f_code is not Parser.parse.__code__:
-        tb = tb.tb_next
-    module = tb.tb_next.tb_frame.f_globals.get("__name__", "") if tb and tb.tb_next else ""
-    parts = module.split(".")
-    return parts[1] if len(parts) > 1 and parts[0] == "policyparse" and parts[1] != "run" else "parse"
 
 
 def run_local(paths: Iterable[str], task: Task, workers: int, limits: Limits) -> Iterator[Outcome]:
@@ -420,15 +400,27 @@ def file_sha256(path: str, max_bytes: int) -> str | None:
 
 
 @functools.cache
-def parser_id() -> str:
-    """A fingerprint of the code and rules that parse: a change to any of them parses everything again."""
+def parser_for(rules_dir: str | None) -> Parser:
+    """The parser of a rule set, made once per process (a worker keeps it for every document)."""
+    return Parser(rules_dir) if rules_dir else default_parser()
+
+
+@functools.cache
+def parser_id(rules_dir: str | None = None) -> str:
+    """A fingerprint of the code and rules that parse: a change to any of their files (whatever
+    its kind: a .py, a .tsv, names.jsonl, report.css …) parses everything again."""
     digest = hashlib.sha256(SCHEMA_VERSION.encode())
-    for package in (policyparse, extractors, rules):
-        root = Path(package.__file__).parent
+
+    def add(label: str, root: Path, keep: Callable[[Path], bool]) -> None:
         for path in sorted(root.rglob("*")):
-            if path.suffix in (".py", ".tsv", ".txt") and "__pycache__" not in path.parts:
-                digest.update(f"{package.__name__}/{path.relative_to(root).as_posix()}\0".encode())
+            if path.is_file() and "__pycache__" not in path.parts and keep(path):
+                digest.update(f"{label}/{path.relative_to(root).as_posix()}\0".encode())
                 digest.update(path.read_bytes())
+
+    for package in (policyparse, extractors):
+        add(package.__name__, Path(package.__file__).parent, lambda path: True)
+    add("rules.loader", rules.RULES_DIR, lambda path: path.suffix == ".py")
+    add("rules", Path(rules_dir) if rules_dir else rules.RULES_DIR, lambda path: path.suffix != ".py")
     return digest.hexdigest()[:16]
 
 

@@ -15,8 +15,10 @@ from policyparse.errors import BatchError, PolicyParseError, internal_error
 from policyparse.limits import (DEFAULT_LIMITS, DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_MEMORY_MB,
                              DEFAULT_MAX_PAGES, DEFAULT_MAX_SECONDS, Limits)
 from policyparse.messages import Messages
-from policyparse.run import parse
+from policyparse.documents import Failure, documents, load_one
+from policyparse.model import Document
 from policyparse.rules import RuleError
+from policyparse.run import Parser, default_parser
 
 PROG = "policyparse"
 _log = Messages(PROG)  # main() sets --quiet and --json-logs
@@ -26,34 +28,30 @@ def _error(path: str | None, reason: str) -> None:
     _log.error(path, reason)
 
 
-def _parse_one(path: str, limits: Limits = DEFAULT_LIMITS):
-    """The Document, or None after printing one line that says why not."""
-    try:
-        return parse(path, max_bytes=limits.bytes, max_chars=limits.chars, max_pages=limits.pages)
-    except PolicyParseError as exc:
-        _error(exc.path, exc.reason)
-    except RuleError:
-        raise
-    except Exception as exc:  # a bug must not take down the batch nor print a traceback
-        _error(path, internal_error(exc))
-    return None
+def _failed(outcome: Document | Failure) -> bool:
+    """True, after printing its one line, for a Failure."""
+    if isinstance(outcome, Failure):
+        _error(outcome.file, outcome.message)
+        return True
+    return False
+
+
+def _parser(args) -> Parser:
+    """The parser of this run: the bundled rules, or those of --rules DIR."""
+    return Parser(args.rules) if getattr(args, "rules", None) else default_parser()
 
 
 def cmd_parse(args) -> int:
     out = Path(args.out)
     failed = 0
     written = 0
-    seen: dict[str, str] = {}
-    for path in _log.progress(args.inputs, "parse", bar=False):  # a line per document is the progress
-        doc = _parse_one(path, _limits(args))
-        if doc is None:
+    parser = _parser(args)
+    # A line per document is the progress.
+    for path, doc in documents(_log.progress(args.inputs, "parse", bar=False), parser, _limits(args)):
+        if _failed(doc):
             failed += 1
             continue
-        if doc.doc_id in seen:
-            _error(path, f"has the same document id {doc.doc_id!r} as {seen[doc.doc_id]}; rename one of them")
-            failed += 1
-            continue
-        seen[doc.doc_id] = path
+        assert isinstance(doc, Document)
         try:
             target = emit.write_document(out, doc)
         except OSError as exc:
@@ -61,10 +59,9 @@ def cmd_parse(args) -> int:
             failed += 1
             continue
         written += 1
-        if not args.quiet:
-            print(f"{path}: {len(doc.sections)} sections, {len(doc.annex_rows)} annex rows, "
-                  f"{len(doc.targets)} targets, {len(doc.responsibilities)} responsibilities, "
-                  f"{len(doc.findings)} findings -> {target}")
+        _say(args, f"{path}: {len(doc.sections)} sections, {len(doc.annex_rows)} annex rows, "
+                   f"{len(doc.targets)} targets, {len(doc.responsibilities)} responsibilities, "
+                   f"{len(doc.findings)} findings -> {target}")
     if written:
         try:
             emit.write_tables(out)
@@ -94,22 +91,16 @@ def cmd_report(args) -> int:
     out = Path(args.out)
     paths = _expand(args.inputs)
     written: dict[str, dict] = {}
-    sources: dict[str, str] = {}
-    for path in _log.progress(paths, "report"):
-        data = _dataset(path)
-        if data is None:
+    for path, doc in documents(_log.progress(paths, "report"), _parser(args), read=load_one):
+        if _failed(doc):
             continue
-        doc_id = data["document"]["doc_id"]
-        if doc_id in sources:
-            _error(path, f"has the same document id {doc_id!r} as {sources[doc_id]}; rename one of them")
-            continue
-        sources[doc_id] = path
+        assert isinstance(doc, Document)
         try:
-            emit_report.write_report(out, data)
+            emit_report.write_report(out, doc)
         except OSError as exc:
             _error(path, f"cannot write to {out} ({exc.strerror or exc})")
             continue
-        written[doc_id] = report.summary(data)
+        written[doc.doc_id] = report.summary(doc)
     if written:
         try:
             index = emit_report.write_index(out, list(written.values()))
@@ -127,7 +118,7 @@ def cmd_batch(args) -> int:
 
     out = Path(args.out)
     limits = _limits(args)
-    todo = batch.plan(args.inputs, out, limits.bytes)
+    todo = batch.plan(args.inputs, out, limits.bytes, args.rules)
     for failure in todo.failures:
         _error(failure.file, failure.message)
     failed = len(todo.failures)
@@ -160,11 +151,11 @@ def cmd_batch(args) -> int:
 def cmd_golden(args) -> int:
     root = Path(args.golden_dir)
     status = 0
-    for path in args.inputs:
-        doc = _parse_one(path)
-        if doc is None:
+    for path, doc in documents(args.inputs, _parser(args)):
+        if _failed(doc):
             status = 1
             continue
+        assert isinstance(doc, Document)
         folder = root / doc.doc_id
         if args.update:
             golden.write(folder, doc)
@@ -190,7 +181,7 @@ def cmd_golden(args) -> int:
 
 def cmd_evaluate(args) -> int:
     try:
-        total, per_document = evaluate.evaluate(args.inputs, Path(args.golden_dir))
+        total, per_document = evaluate.evaluate(args.inputs, Path(args.golden_dir), _parser(args))
     except PolicyParseError as exc:
         _error(exc.path, exc.reason)
         return 1
@@ -198,27 +189,13 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
-def _dataset(path: str) -> dict | None:
-    """A dataset record: read from a JSON file `parse` wrote, or parsed from a document."""
-    if path.lower().endswith(".json"):
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            _error(path, f"cannot read the dataset ({exc})")
-            return None
-        if not emit.is_dataset(data):
-            _error(path, "not a dataset written by `policyparse parse`")
-            return None
-        return data
-    doc = _parse_one(path)
-    return None if doc is None else emit.to_dict(doc)
-
-
 def cmd_diff(args) -> int:
-    old, new = _dataset(args.old), _dataset(args.new)
-    if old is None or new is None:
+    parser = _parser(args)
+    old, new = load_one(args.old, parser), load_one(args.new, parser)
+    if _failed(old) | _failed(new):
         return 1
-    result = diff.diff(old, new)
+    assert isinstance(old, Document) and isinstance(new, Document)
+    result = diff.diff(old, new, parser.rules)
     paths = emit_diff.write_diff(Path(args.out), result)
     record = result.to_dict()
     if args.xlsx:
@@ -233,14 +210,16 @@ def cmd_diff(args) -> int:
 
 def cmd_history(args) -> int:
     paths = _expand(args.inputs)
-    datasets = [d for d in (_dataset(p) for p in _log.progress(paths, "history")) if d is not None]
-    failed = len(paths) - len(datasets)
-    if datasets:
-        columns, rows = diff.history(datasets)
+    parser = _parser(args)
+    loaded = [doc for _path, doc in documents(_log.progress(paths, "history"), parser, read=load_one)
+              if not _failed(doc)]
+    failed = len(paths) - len(loaded)
+    if loaded:
+        columns, rows = diff.history(loaded, parser.rules)  # type: ignore[arg-type]
         written = emit_diff.write_history(Path(args.out), columns, rows)
         if not args.quiet:
-            print(f"{len(datasets)} plans, {len(rows)} indicators -> {written[0]}")
-    return 1 if failed or not datasets else 0
+            print(f"{len(loaded)} plans, {len(rows)} indicators -> {written[0]}")
+    return 1 if failed or not loaded else 0
 
 
 def _positive(text: str) -> int:
@@ -342,6 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     for command in sub.choices.values():
         command.add_argument("--json-logs", action="store_true",
                              help="errors and progress as one JSON object per line on stderr")
+        command.add_argument("--rules", metavar="DIR", help="parse with the rule set in DIR (a copy of the bundled "
+                                                                "rules/, edited) instead of the bundled one")
     return parser
 
 

@@ -17,38 +17,15 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 import orjson
 import regex
 
-from policyparse.by_unit import by_unit
-
-from policyparse.model import DOC_ID_CHARS, MAX_ID_BYTES, SCHEMA_VERSION, Document, Field
+from policyparse.model import TABLES, Document, is_safe_id, to_json
+from policyparse.model import table_columns as table_columns
 
 if TYPE_CHECKING:  # pandas is imported by frames() only: a batch worker never needs it
     import pandas as pd
 
+# The combined tables, in order, each with its columns (doc_id first): derived from the model.
+TABLE_COLUMNS = {name: table_columns(name) for name in TABLES}
 
-# Column order of each combined table; every row also carries doc_id first.
-TABLE_COLUMNS = {
-    "documents": ["doc_id", "source", "sha256", "format", "encoding", "pages", "issuer", "notice_title", "title",
-                  "doc_number", "date", "year", "recipients", "cc"],
-    "sections": ["path", "level", "number", "title", "start", "end"],
-    "annex_rows": ["seq", "measure", "measure_filled", "task", "units_raw", "support_units_raw", "link_section",
-                   "link_score", "start", "end"],
-    "targets": ["target_id", "source", "section_path", "annex_seq", "text", "indicator", "action", "value", "value_low",
-                "value_high", "unit", "value_base", "value_base_high", "base_unit", "comparator", "approximate", "kind",
-                "hedged", "modality", "year", "deadline",
-                "start", "end", "indicator_start", "indicator_end", "page"],
-    "responsibilities": ["scope", "section_path", "annex_seq", "unit", "unit_full", "generic", "role", "role_rule",
-                         "position", "raw", "open_list", "start", "end"],
-    "findings": ["code", "message", "where", "start", "end", "related_where", "related_start", "related_end"],
-    "by_unit": ["unit", "unit_full", "generic", "role", "scope", "section_path", "annex_seq", "task", "targets",
-                "target_ids", "raw", "start", "end"],
-}
-ANNEX_ROW_FIELDS = ("seq", "measure", "measure_filled", "task", "units_raw", "start", "end", "task_start", "task_end",
-                    "units_start", "units_end", "measure_start", "measure_end", "support_units_raw",
-                    "support_units_start", "support_units_end", "link_section", "link_score")
-
-
-# What doc_id_for makes: letters, digits, Han, _ . - inside; never a path, never hidden.
-_SAFE_ID = regex.compile(rf"[{DOC_ID_CHARS}](?:[{DOC_ID_CHARS}.-]*[{DOC_ID_CHARS}])?")
 
 # A spreadsheet (Excel, WPS, LibreOffice) runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -70,67 +47,12 @@ def csv_cell(value):
 
 def number(value: Decimal) -> int | float:
     """A Decimal as a JSON number: an int when whole (220000000000), else the shortest float."""
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _field(f: Field | None) -> str | None:
-    return None if f is None else f.value
-
-
-def _span(f: Field | None) -> list[int] | None:
-    return None if f is None else [f.start, f.end]
+    return to_json(value)
 
 
 def to_dict(doc: Document) -> dict:
     """The dataset record of one document (the JSON file's content)."""
-    h = doc.header
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "document": {
-            "doc_id": doc.doc_id,
-            "source": doc.source,
-            "sha256": doc.sha256,
-            "format": doc.format,
-            "encoding": doc.encoding,
-            "pages": doc.pages,
-            "issuer": _field(h.issuer),
-            "notice_title": _field(h.notice_title),
-            "title": _field(h.title),
-            "doc_number": _field(h.doc_number),
-            "date": _field(h.date),
-            "year": h.year,
-            "recipients": [f.value for f in h.recipients],
-            "cc": [f.value for f in h.cc],
-            "provenance": {
-                "issuer": _span(h.issuer),
-                "notice_title": _span(h.notice_title),
-                "title": _span(h.title),
-                "doc_number": _span(h.doc_number),
-                "date": _span(h.date),
-                "recipients": [_span(f) for f in h.recipients],
-                "cc": [_span(f) for f in h.cc],
-                "annex_title": _span(doc.annex_title),
-            },
-            "annex_title": _field(doc.annex_title),
-            "text": doc.text,
-        },
-        "sections": [
-            {k: getattr(s, k) for k in ("path", "level", "number", "title", "start", "end", "title_start", "title_end")}
-            for s in doc.sections
-        ],
-        "annex_rows": [{k: getattr(r, k) for k in ANNEX_ROW_FIELDS} for r in doc.annex_rows],
-        "targets": [
-            {**{k: (number(v) if isinstance(v := getattr(t, k), Decimal) else v)
-                for k in TABLE_COLUMNS["targets"]},
-             "bbox": None if t.bbox is None else list(t.bbox)}
-            for t in doc.targets
-        ],
-        "responsibilities": [
-            {k: getattr(r, k) for k in TABLE_COLUMNS["responsibilities"]} for r in doc.responsibilities
-        ],
-        "findings": [{k: getattr(f, k) for k in TABLE_COLUMNS["findings"]} for f in doc.findings],
-        "by_unit": by_unit(doc),
-    }
+    return doc.to_dict()
 
 
 @functools.cache
@@ -228,11 +150,6 @@ def write_document(out_dir: Path, doc: Document) -> Path:
     return write_dataset(out_dir, doc.doc_id, dataset_json(to_dict(doc)))
 
 
-def is_safe_id(doc_id) -> bool:
-    return (isinstance(doc_id, str) and _SAFE_ID.fullmatch(doc_id) is not None
-            and len(doc_id.encode("utf-8")) <= MAX_ID_BYTES)
-
-
 def member(out_dir: Path, doc_id: str, suffix: str) -> Path:
     """`out_dir/<doc_id><suffix>`, refusing a doc_id that could name a file anywhere else."""
     if not is_safe_id(doc_id):
@@ -279,23 +196,19 @@ def read_datasets(out_dir: Path) -> list[dict]:
     return sorted(datasets, key=lambda d: d["document"]["doc_id"])
 
 
-def table_columns(name: str) -> list[str]:
-    """The columns of a combined table: doc_id first, then the record's fields."""
-    columns = TABLE_COLUMNS[name]
-    return columns if name == "documents" else ["doc_id", *columns]
-
-
 def table_rows(data: dict) -> dict[str, list[tuple]]:
     """The rows one dataset record adds to each combined table, in table_columns order."""
     document = data["document"]
     doc_id = document["doc_id"]
     row = {k: document.get(k) for k in TABLE_COLUMNS["documents"]}
-    row["recipients"] = "、".join(document.get("recipients") or [])
-    row["cc"] = "、".join(document.get("cc") or [])
+    for name, value in row.items():
+        if isinstance(value, list):  # recipients, cc
+            row[name] = "、".join(value)
     rows = {"documents": [tuple(row[k] for k in TABLE_COLUMNS["documents"])]}
-    for name in ("sections", "annex_rows", "targets", "responsibilities", "findings"):
-        rows[name] = [(doc_id, *(r.get(k) for k in TABLE_COLUMNS[name])) for r in data[name]]
-    rows["by_unit"] = [tuple(r[k] for k in table_columns("by_unit")) for r in _by_unit_rows(doc_id, data.get("by_unit", []))]
+    for name in Document.RECORDS:
+        rows[name] = [(doc_id, *(r.get(k) for k in TABLE_COLUMNS[name][1:])) for r in data[name]]
+    rows["by_unit"] = [(doc_id, *(r[k] for k in TABLE_COLUMNS["by_unit"][1:]))
+                       for r in _by_unit_rows(data.get("by_unit", []))]
     return rows
 
 
@@ -336,10 +249,10 @@ def _csv_writer(f):
     return csv.writer(f, lineterminator="\n")
 
 
-def _by_unit_rows(doc_id: str, units: list[dict]) -> list[dict]:
+def _by_unit_rows(units: list[dict]) -> list[dict]:
     """The per-unit view flattened: one row per unit and task, its targets in one readable cell."""
     return [
-        {"doc_id": doc_id, "unit": unit["unit"], "unit_full": unit["unit_full"], "generic": unit["generic"],
+        {"unit": unit["unit"], "unit_full": unit["unit_full"], "generic": unit["generic"],
          **{k: task[k] for k in ("role", "scope", "section_path", "annex_seq", "task", "raw", "start", "end")},
          "targets": "；".join(t["text"] for t in task["targets"]),
          "target_ids": " ".join(t["target_id"] for t in task["targets"])}

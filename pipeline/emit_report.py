@@ -6,11 +6,12 @@ from pathlib import Path
 
 from policyparse import report
 from policyparse.emit import atomic_write, member
+from policyparse.model import Document
 
 
-def write_report(out_dir: Path, data: dict) -> Path:
-    path = member(out_dir, data["document"]["doc_id"], ".html")
-    atomic_write(path, report.document_page(data).encode("utf-8"))
+def write_report(out_dir: Path, doc: Document) -> Path:
+    path = member(out_dir, doc.doc_id, ".html")
+    atomic_write(path, report.document_page(doc).encode("utf-8"))
     return path
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from policyparse import golden
 from policyparse.errors import PolicyParseError
-from policyparse.run import parse
+from policyparse.run import Parser, default_parser
 
 FIELDS = ("indicator", "action", "comparator", "approximate", "kind", "hedged", "modality", "deadline", "value_high",
           "unit")
@@ -77,11 +77,11 @@ def score(expected: list[dict], parsed: list[dict]) -> Score:
     return result
 
 
-def evaluate(paths: list[str], golden_dir: Path) -> tuple[Score, list[tuple[str, Score]]]:
+def evaluate(paths: list[str], golden_dir: Path, parser: Parser | None = None) -> tuple[Score, list[tuple[str, Score]]]:
     total = Score()
     per_document = []
     for path in paths:
-        doc = parse(path)
+        doc = (parser or default_parser()).parse(path)
         folder = golden_dir / doc.doc_id
         if not folder.is_dir():
             raise PolicyParseError(path, f"no golden folder {folder}")

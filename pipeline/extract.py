@@ -6,7 +6,7 @@ from __future__ import annotations
 from policyparse.extractors.responsibility import find_notes
 from policyparse.extractors.targets import TargetMention, find_targets
 from policyparse.rules import Rules
-from policyparse.model import Finding, Section, Target
+from policyparse.model import Comparator, Finding, FindingCode, Kind, Location, Section, Source, Target
 from policyparse.segment import Segmented
 
 
@@ -18,15 +18,17 @@ def extract(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Target, ...]
     targets = []
     for mention in find_targets(text, seg.body_start, seg.body_end, rules, year, masked, breaks):
         section = innermost_section(seg.sections, mention.start)
-        targets.append(_target(text, mention, "body", section.path if section else None, None))
+        targets.append(_target(text, mention, Source.BODY, section.path if section else None, None))
     for row in seg.annex_rows:
         for mention in find_targets(text, row.task_start, row.task_end, rules, year):
-            targets.append(_target(text, mention, "annex", None, row.seq))
+            targets.append(_target(text, mention, Source.ANNEX, None, row.seq))
     records = tuple(Target(target_id=f"T{i:04d}", **fields) for i, fields in enumerate(targets, 1))
     known_base_units = {u.base_unit for u in rules.units.values()}
     findings = tuple(
-        Finding("unknown_measure_unit", f"unit {t.unit!r} of {t.text!r} is not in rules/units.tsv; kept as written",
-                t.section_path or f"annex row {t.annex_seq}", t.start, t.end)
+        Finding(code=FindingCode.UNKNOWN_MEASURE_UNIT,
+                message=f"unit {t.unit!r} of {t.text!r} is not in rules/units.tsv; kept as written",
+                where=Location.section(t.section_path) if t.source == Source.BODY else Location.rows(t.annex_seq),
+                start=t.start, end=t.end)
         for t in records if t.base_unit not in known_base_units
     )
     return records, findings
@@ -40,7 +42,7 @@ def innermost_section(sections: tuple[Section, ...], offset: int) -> Section | N
     return found
 
 
-def _target(text: str, m: TargetMention, source: str, section_path: str | None, annex_seq: str | None) -> dict:
+def _target(text: str, m: TargetMention, source: Source, section_path: str | None, annex_seq: str | None) -> dict:
     q = m.quantity
     return dict(
         source=source,
@@ -58,9 +60,9 @@ def _target(text: str, m: TargetMention, source: str, section_path: str | None, 
         value_base=q.value_base,
         value_base_high=q.value_base if q.value_base_high is None else q.value_base_high,
         base_unit=q.base_unit,
-        comparator=m.comparator,
+        comparator=Comparator(m.comparator),
         approximate=m.approximate,
-        kind=m.kind,
+        kind=Kind(m.kind),
         hedged=m.hedged,
         modality=m.modality,
         year=m.year,

@@ -8,55 +8,26 @@ import json
 from pathlib import Path
 
 from policyparse.emit import atomic_write, cell
-from policyparse.model import Document
+from policyparse.model import Document, Header, to_json
 
-HEADER_FIELDS = ["issuer", "notice_title", "title", "doc_number", "date", "year", "recipients", "cc"]
-TABLES = {
-    "sections": (["path", "level", "number", "title"], ["path"]),
-    "annex_rows": (["seq", "measure", "measure_filled", "task", "units_raw", "support_units_raw", "link_section"],
-                   ["seq"]),
-    "responsibilities": (["scope", "where", "position", "unit", "role", "raw", "open_list", "unit_full", "generic"],
-                         ["scope", "where", "position"]),
-    "targets": (["source", "where", "text", "indicator", "action", "value", "value_high", "unit", "value_base",
-                 "base_unit", "comparator", "approximate", "kind", "hedged", "modality", "year", "deadline"],
-                ["source", "where", "text", "value", "unit"]),
-    "findings": (["code", "where", "text", "related_where"], ["code", "where", "text"]),
-}
+HEADER_FIELDS = [f.name for f in Header.fields()]
+# table → (its golden columns, the columns that identify a row): each record's golden view.
+TABLES = {name: (record.golden_columns, record.golden_key) for name, record in Document.RECORDS.items()}
 
 
 def project(doc: Document) -> dict:
     """The golden view of a document: header fields and the tables as lists of string rows."""
-    h = doc.header
-    header = {
-        "issuer": h.issuer and h.issuer.value,
-        "notice_title": h.notice_title and h.notice_title.value,
-        "title": h.title and h.title.value,
-        "doc_number": h.doc_number and h.doc_number.value,
-        "date": h.date and h.date.value,
-        "year": h.year,
-        "recipients": [f.value for f in h.recipients],
-        "cc": [f.value for f in h.cc],
-    }
-    rows = {
-        "sections": [dict(path=s.path, level=s.level, number=s.number, title=s.title) for s in doc.sections],
-        "annex_rows": [dict(seq=r.seq, measure=r.measure, measure_filled=r.measure_filled, task=r.task,
-                            units_raw=r.units_raw, support_units_raw=r.support_units_raw, link_section=r.link_section)
-                       for r in doc.annex_rows],
-        "responsibilities": [dict(scope=r.scope, where=r.section_path if r.scope == "section" else r.annex_seq,
-                                  position=r.position, unit=r.unit, role=r.role, raw=r.raw, open_list=r.open_list,
-                                  unit_full=r.unit_full, generic=r.generic)
-                             for r in doc.responsibilities],
-        "targets": [dict(source=t.source, where=t.section_path if t.source == "body" else t.annex_seq, text=t.text,
-                         indicator=t.indicator, action=t.action, value=t.value, value_high=t.value_high,
-                         unit=t.unit, value_base=t.value_base, base_unit=t.base_unit, comparator=t.comparator,
-                         approximate=t.approximate, kind=t.kind,
-                         hedged=t.hedged, modality=t.modality, year=t.year, deadline=t.deadline)
-                    for t in doc.targets],
-        "findings": [dict(code=f.code, where=f.where, text=doc.text[f.start:f.end], related_where=f.related_where)
-                     for f in doc.findings],
-    }
-    tables = {name: [{k: cell(r[k]) for k in TABLES[name][0]} for r in table] for name, table in rows.items()}
+    header = to_json(doc.header)
+    tables = {name: [{k: cell(_golden_value(doc, r, k)) for k in columns} for r in getattr(doc, name)]
+              for name, (columns, _key) in TABLES.items()}
     return {"document": header, **tables}
+
+
+def _golden_value(doc: Document, record, column: str):
+    """A golden column: a field or property of the record, or `text`, what its offsets point at."""
+    if column == "text" and not hasattr(record, "text"):
+        return doc.text[record.start:record.end]
+    return getattr(record, column)
 
 
 def read(folder: Path) -> dict:
@@ -72,7 +43,7 @@ def read_table(folder: Path, name: str) -> list[dict]:
     columns = TABLES[name][0]
     with open(folder / f"{name}.csv", encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
-        if reader.fieldnames != columns:
+        if reader.fieldnames != list(columns):
             raise ValueError(f"{folder / name}.csv: columns {reader.fieldnames}, expected {columns}")
         return list(reader)
 
@@ -83,7 +54,7 @@ def write(folder: Path, doc: Document) -> None:
     atomic_write(folder / "document.json", header.encode("utf-8"))
     for name, (columns, _key) in TABLES.items():
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
         writer.writeheader()
         writer.writerows(view[name])
         atomic_write(folder / f"{name}.csv", buffer.getvalue().encode("utf-8"))

@@ -17,7 +17,7 @@ import dataclasses
 from collections import Counter
 
 from policyparse.extractors.similarity import bigrams, containment, differing_words, opening_title, title_similarity
-from policyparse.model import AnnexRow, Finding, Responsibility, Section, Target
+from policyparse.model import AnnexRow, Finding, FindingCode, Location, Responsibility, Scope, Section, Source, Target
 from policyparse.rules import Rules
 
 MIN_LINK_SCORE = 0.3
@@ -36,9 +36,9 @@ def link(text: str, sections: tuple[Section, ...], rows: tuple[AnnexRow, ...], t
     body_targets: dict[str, list[Target]] = {s.path: [] for s in leaves}
     row_targets: dict[str, list[Target]] = {r.seq: [] for r in rows}
     for t in targets:
-        if t.source == "body" and t.section_path in body_targets:
+        if t.source == Source.BODY and t.section_path in body_targets:
             body_targets[t.section_path].append(t)
-        elif t.source == "annex" and t.annex_seq in row_targets:
+        elif t.source == Source.ANNEX and t.annex_seq in row_targets:
             row_targets[t.annex_seq].append(t)
     leaf_bigrams = {s.path: bigrams(text[s.start:s.end]) for s in leaves}
     # For each target value, the leaves that set it and how often: (leaf index, count).
@@ -51,9 +51,9 @@ def link(text: str, sections: tuple[Section, ...], rows: tuple[AnnexRow, ...], t
     for row in rows:
         best = _best_section(row, leaves, leaf_bigrams, value_leaves, row_targets[row.seq])
         if best is None:
-            findings.append(Finding("annex_row_unlinked", "no body measure restates this row closely enough "
-                                    f"(best score under {MIN_LINK_SCORE})", f"annex row {row.seq}",
-                                    row.task_start, row.task_end))
+            findings.append(Finding(code=FindingCode.ANNEX_ROW_UNLINKED, message="no body measure restates this "
+                                    f"row closely enough (best score under {MIN_LINK_SCORE})",
+                                    where=_row_where(row), start=row.task_start, end=row.task_end))
             linked.append(row)
             continue
         section, score = best
@@ -62,8 +62,9 @@ def link(text: str, sections: tuple[Section, ...], rows: tuple[AnnexRow, ...], t
     for section in leaves:
         its_rows = [r for r in linked if r.link_section == section.path]
         if not its_rows:
-            findings.append(Finding("measure_not_in_annex", f"{section.path} {section.title}: no annex row restates "
-                                    "this measure", section.path, section.title_start, section.title_end))
+            findings.append(Finding(code=FindingCode.MEASURE_NOT_IN_ANNEX, message=f"{section.path} {section.title}: "
+                                    "no annex row restates this measure", where=Location.section(section.path),
+                                    start=section.title_start, end=section.title_end))
             continue
         on_path = [s for s in sections if section.path == s.path or section.path.startswith(s.path + "/")]
         for row in its_rows:
@@ -106,12 +107,12 @@ def _value(t: Target) -> tuple:
     return t.value_base, t.base_unit
 
 
-def _row_where(row: AnnexRow) -> str:
-    return f"annex row {row.seq}"
+def _row_where(row: AnnexRow) -> Location:
+    return Location.rows(row.seq)
 
 
-def _rows_where(rows: list[AnnexRow]) -> str:
-    return ("annex row " if len(rows) == 1 else "annex rows ") + ", ".join(r.seq for r in rows)
+def _rows_where(rows: list[AnnexRow]) -> Location:
+    return Location.rows(*(r.seq for r in rows))
 
 
 def _verb(rows: list[AnnexRow], one: str, several: str) -> str:
@@ -137,22 +138,27 @@ def _name_findings(text: str, row: AnnexRow, section: Section, sections: tuple[S
         elsewhere = next((s for s in sections if s.title == row.measure), None)
         if title_similarity(row.measure, alike.title) >= RENAME_SIMILARITY:
             findings.append(Finding(
-                "measure_renamed", f"annex row {row.seq} names the measure {row.measure}; the body heading "
-                f"{alike.path} reads {alike.title} ({_quote(row.measure, alike.title, rules)})", _row_where(row),
-                row.measure_start, row.measure_end, alike.path, alike.title_start, alike.title_end))
+                code=FindingCode.MEASURE_RENAMED, message=f"annex row {row.seq} names the measure {row.measure}; the "
+                f"body heading {alike.path} reads {alike.title} ({_quote(row.measure, alike.title, rules)})",
+                where=_row_where(row), start=row.measure_start, end=row.measure_end,
+                related_where=Location.section(alike.path), related_start=alike.title_start,
+                related_end=alike.title_end))
         elif elsewhere is not None:
             findings.append(Finding(
-                "measure_mismatch", f"annex row {row.seq} is filed under {row.measure} ({elsewhere.path}), but "
-                f"restates {section.path} {section.title}", _row_where(row), row.measure_start, row.measure_end,
-                elsewhere.path, elsewhere.title_start, elsewhere.title_end))
+                code=FindingCode.MEASURE_MISMATCH, message=f"annex row {row.seq} is filed under {row.measure} "
+                f"({elsewhere.path}), but restates {section.path} {section.title}", where=_row_where(row),
+                start=row.measure_start, end=row.measure_end, related_where=Location.section(elsewhere.path),
+                related_start=elsewhere.title_start, related_end=elsewhere.title_end))
     opening = opening_title(text, row.task_start, row.task_end)
     if opening:
         title = text[opening[0]:opening[1]]
         if title != section.title and title_similarity(title, section.title) >= RENAME_SIMILARITY:
             findings.append(Finding(
-                "measure_renamed", f"annex row {row.seq} opens with the measure {title}; the body heading "
-                f"{section.path} reads {section.title} ({_quote(title, section.title, rules)})", _row_where(row),
-                *opening, section.path, section.title_start, section.title_end))
+                code=FindingCode.MEASURE_RENAMED, message=f"annex row {row.seq} opens with the measure {title}; the "
+                f"body heading {section.path} reads {section.title} ({_quote(title, section.title, rules)})",
+                where=_row_where(row), start=opening[0], end=opening[1],
+                related_where=Location.section(section.path), related_start=section.title_start,
+                related_end=section.title_end))
     return findings
 
 
@@ -166,9 +172,11 @@ def _target_findings(section: Section, rows: list[AnnexRow], body: list[Target],
         for t in row_targets[row.seq]:
             same_value = [b for b in unused if _value(b) == _value(t)]
             if not same_value:
-                findings.append(Finding("target_only_in_annex", f"annex row {row.seq} sets {t.text}; the body "
-                                        f"measure {section.path} has no target of {_amount(t)}", _row_where(row),
-                                        t.start, t.end, section.path, section.start, section.end))
+                findings.append(Finding(code=FindingCode.TARGET_ONLY_IN_ANNEX, message=f"annex row {row.seq} sets "
+                                        f"{t.text}; the body measure {section.path} has no target of {_amount(t)}",
+                                        where=_row_where(row), start=t.start, end=t.end,
+                                        related_where=Location.section(section.path), related_start=section.start,
+                                        related_end=section.end))
                 continue
             pair = same_value[0]
             if len(same_value) > 1:
@@ -177,13 +185,17 @@ def _target_findings(section: Section, rows: list[AnnexRow], body: list[Target],
             for field, name in COMPARED:
                 if getattr(t, field) != getattr(pair, field):
                     findings.append(Finding(
-                        "target_differs", f"{name} differs: annex row {row.seq} {t.text} ({_describe(t, field)}); "
-                        f"body {section.path} {pair.text} ({_describe(pair, field)})", _row_where(row),
-                        t.start, t.end, section.path, pair.start, pair.end))
+                        code=FindingCode.TARGET_DIFFERS, message=f"{name} differs: annex row {row.seq} {t.text} "
+                        f"({_describe(t, field)}); body {section.path} {pair.text} ({_describe(pair, field)})",
+                        where=_row_where(row), start=t.start, end=t.end,
+                        related_where=Location.section(section.path), related_start=pair.start,
+                        related_end=pair.end))
     for b in unused:
-        findings.append(Finding("target_only_in_body", f"{section.path} sets {b.text}; {_rows_where(rows)} "
-                                f"{_verb(rows, 'has', 'have')} no target of {_amount(b)}", section.path,
-                                b.start, b.end, _rows_where(rows), rows[0].start, rows[-1].end))
+        findings.append(Finding(code=FindingCode.TARGET_ONLY_IN_BODY, message=f"{section.path} sets {b.text}; "
+                                f"{_rows_where(rows)} {_verb(rows, 'has', 'have')} no target of {_amount(b)}",
+                                where=Location.section(section.path), start=b.start, end=b.end,
+                                related_where=_rows_where(rows), related_start=rows[0].start,
+                                related_end=rows[-1].end))
     return findings
 
 
@@ -200,9 +212,9 @@ class _Units:
         self.in_section: dict[str, list[Responsibility]] = {}
         self.in_row: dict[str, list[Responsibility]] = {}
         for r in responsibilities:
-            if r.scope == "section" and r.section_path:
+            if r.scope == Scope.SECTION and r.section_path:
                 self.in_section.setdefault(r.section_path, []).append(r)
-            elif r.scope == "annex_row":
+            elif r.scope == Scope.ANNEX_ROW:
                 self.in_row.setdefault(r.annex_seq, []).append(r)
 
     def body(self, section: Section) -> list[Responsibility]:
@@ -226,9 +238,11 @@ class _Units:
         notes = [_elsewhere(r, body, "in the body") for r in annex_leads if _key(r) not in body_keys]
         notes += [_elsewhere(r, annex, "in the annex") for r in body_leads if _key(r) not in annex_keys]
         note_start, note_end = _span(body)
-        return [Finding("lead_differs", f"annex row {row.seq} is led by {_names(annex_leads)}; the body measure "
-                        f"{section.path} is led by {_names(body_leads)} ({'; '.join(notes)})", _row_where(row),
-                        annex_leads[0].start, annex_leads[-1].end, body[0].section_path, note_start, note_end)]
+        return [Finding(code=FindingCode.LEAD_DIFFERS, message=f"annex row {row.seq} is led by {_names(annex_leads)}; "
+                        f"the body measure {section.path} is led by {_names(body_leads)} ({'; '.join(notes)})",
+                        where=_row_where(row), start=annex_leads[0].start, end=annex_leads[-1].end,
+                        related_where=Location.section(body[0].section_path), related_start=note_start,
+                        related_end=note_end)]
 
     def coverage_findings(self, section: Section, rows: list[AnnexRow]) -> list[Finding]:
         body = self.body(section)
@@ -242,15 +256,19 @@ class _Units:
                 row_keys.add(_key(r))
                 if _key(r) not in body_keys:
                     note_start, note_end = _span(body)
-                    findings.append(Finding("unit_only_in_annex", f"annex row {row.seq} names {r.unit}; the body "
-                                            f"note of {body[0].section_path} does not", _row_where(row), r.start,
-                                            r.end, body[0].section_path, note_start, note_end))
+                    findings.append(Finding(code=FindingCode.UNIT_ONLY_IN_ANNEX, message=f"annex row {row.seq} names "
+                                            f"{r.unit}; the body note of {body[0].section_path} does not",
+                                            where=_row_where(row), start=r.start, end=r.end,
+                                            related_where=Location.section(body[0].section_path),
+                                            related_start=note_start, related_end=note_end))
         if body[0].section_path == section.path:  # a note over several measures is checked against each by leads only
             for r in body:
                 if _key(r) not in row_keys:
-                    findings.append(Finding("unit_only_in_body", f"{section.path} names {r.unit}; {_rows_where(rows)} "
-                                            f"{_verb(rows, 'does', 'do')} not", section.path, r.start,
-                                            r.end, _rows_where(rows), rows[0].units_start, rows[-1].units_end))
+                    findings.append(Finding(code=FindingCode.UNIT_ONLY_IN_BODY, message=f"{section.path} names "
+                                            f"{r.unit}; {_rows_where(rows)} {_verb(rows, 'does', 'do')} not",
+                                            where=Location.section(section.path), start=r.start, end=r.end,
+                                            related_where=_rows_where(rows), related_start=rows[0].units_start,
+                                            related_end=rows[-1].units_end))
         return findings
 
 

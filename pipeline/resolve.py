@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from policyparse.extractors.responsibility import Legend, UnitList, find_legends, find_notes, label_role, read_lists
 from policyparse.extractors.unit_names import full_name, is_generic, jurisdiction_of
 from policyparse.extract import innermost_section
-from policyparse.model import Finding, Responsibility
+from policyparse.model import Finding, FindingCode, Location, Responsibility, Role, RoleRule, Scope
 from policyparse.rules import Rules
 from policyparse.segment import Segmented
 
@@ -22,10 +22,10 @@ from policyparse.segment import Segmented
 class _Place:
     """Where a set of lists stands: a body note or an annex row."""
 
-    scope: str
+    scope: Scope
     section_path: str | None
     annex_seq: str | None
-    where: str
+    where: Location
     start: int
     end: int
 
@@ -38,7 +38,7 @@ def resolve(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Responsibili
     for note in find_notes(text, rules, seg.body_start, seg.body_end):
         section = innermost_section(seg.sections, note.start)
         path = section.path if section else None
-        place = _Place("section", path, None, path or "preamble", note.start, note.end)
+        place = _Place(Scope.SECTION, path, None, Location.section(path), note.start, note.end)
         lists = read_lists(text, note.units_start, note.units_end, rules)
         convention = _convention(legends, note.end, seg.body_end)
         responsibilities += _roles(lists, place, convention, jurisdiction, findings, rules)
@@ -49,7 +49,7 @@ def resolve(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Responsibili
         lists = read_lists(text, row.units_start, row.units_end, rules, units_role)
         if row.support_units_start is not None:
             lists += read_lists(text, row.support_units_start, row.support_units_end, rules, support_role)
-        place = _Place("annex_row", None, row.seq, f"annex row {row.seq}", row.units_start,
+        place = _Place(Scope.ANNEX_ROW, None, row.seq, Location.rows(row.seq), row.units_start,
                        row.support_units_end if row.support_units_end is not None else row.units_end)
         convention = _convention(legends, row.end, seg.body_end)
         responsibilities += _roles(lists, place, convention, jurisdiction, findings, rules)
@@ -73,43 +73,47 @@ def _roles(lists: list[UnitList], place: _Place, convention: str, jurisdiction: 
            findings: list[Finding], rules: Rules) -> list[Responsibility]:
     units = [u for lst in lists for u in lst.units]
     if not units:
-        findings.append(Finding("no_units", f"{place.where}: the responsibility note or cell names no unit",
-                                place.where, place.start, place.end))
+        findings.append(Finding(code=FindingCode.NO_UNITS,
+                                message=f"{place.where}: the responsibility note or cell names no unit",
+                                where=place.where, start=place.start, end=place.end))
         return []
     roles = {lst.label_role for lst in lists}
     assigned = []  # (list, mention, role, rule)
     for lst in lists:
         for i, u in enumerate(lst.units):
             assigned.append((lst, u, *_role(lst, i, roles, convention)))
-    if any(role == "unspecified" for *_, role, _rule in assigned):
-        findings.append(Finding("no_lead_marked", f"{len(units)} units and none marked as lead: "
-                                + "、".join(u.unit for u in units), place.where, place.start, place.end))
-    elif not any(role == "lead" for *_, role, _rule in assigned):
-        findings.append(Finding("no_lead_unit", "no unit leads: " + "、".join(
-            f"{u.unit} ({role})" for _, u, role, _rule in assigned), place.where, place.start, place.end))
+    if any(role == Role.UNSPECIFIED for *_, role, _rule in assigned):
+        findings.append(Finding(code=FindingCode.NO_LEAD_MARKED, message=f"{len(units)} units and none marked as "
+                                "lead: " + "、".join(u.unit for u in units), where=place.where, start=place.start,
+                                end=place.end))
+    elif not any(role == Role.LEAD for *_, role, _rule in assigned):
+        findings.append(Finding(code=FindingCode.NO_LEAD_UNIT, message="no unit leads: " + "、".join(
+            f"{u.unit} ({role})" for _, u, role, _rule in assigned), where=place.where, start=place.start,
+            end=place.end))
     return [
-        Responsibility(place.scope, place.section_path, place.annex_seq, u.unit, role, position, u.raw, lst.open_list,
-                       u.start, u.end, unit_full=full_name(u.unit, jurisdiction, rules), generic=is_generic(u.unit, rules),
+        Responsibility(scope=place.scope, section_path=place.section_path, annex_seq=place.annex_seq, unit=u.unit,
+                       role=role, position=position, raw=u.raw, open_list=lst.open_list, start=u.start, end=u.end,
+                       unit_full=full_name(u.unit, jurisdiction, rules), generic=is_generic(u.unit, rules),
                        role_rule=rule)
         for position, (lst, u, role, rule) in enumerate(assigned, 1)
     ]
 
 
-def _role(lst: UnitList, index: int, roles_in_note: set[str | None], convention: str) -> tuple[str, str]:
+def _role(lst: UnitList, index: int, roles_in_note: set[str | None], convention: str) -> tuple[Role, RoleRule]:
     """The role of unit `index` of `lst`, and the rule that decided it."""
     if lst.label_role in ("lead", "support"):
-        return lst.label_role, "label"
+        return Role(lst.label_role), RoleRule.LABEL
     if any(u.lead_marked for u in lst.units):
-        return ("lead" if lst.units[index].lead_marked else "support"), "lead_mark"
+        return (Role.LEAD if lst.units[index].lead_marked else Role.SUPPORT), RoleRule.LEAD_MARK
     if "lead" in roles_in_note:
-        return "support", "label"
+        return Role.SUPPORT, RoleRule.LABEL
     if "support" in roles_in_note:
-        return "lead", "label"
+        return Role.LEAD, RoleRule.LABEL
     if convention == "first" and len(lst.units) > 1:
-        return ("lead" if index == 0 else "support"), "legend_first"
+        return (Role.LEAD if index == 0 else Role.SUPPORT), RoleRule.LEGEND_FIRST
     if len(lst.units) == 1:
-        return "lead", "single"
-    return "unspecified", "unmarked"
+        return Role.LEAD, RoleRule.SINGLE
+    return Role.UNSPECIFIED, RoleRule.UNMARKED
 
 
 def _unknown_units(responsibilities: list[Responsibility]) -> list[Finding]:
@@ -119,12 +123,12 @@ def _unknown_units(responsibilities: list[Responsibility]) -> list[Finding]:
         if r.unit_full is None and not r.generic:
             mentions.setdefault(r.unit, []).append(r)
     return [
-        Finding("unknown_unit", f"{name}: not in rules/unit_aliases.tsv, kept as written without a full name "
-                f"({len(rs)} mention{'s' if len(rs) > 1 else ''})",
-                _where(rs[0]), rs[0].start, rs[0].end)
+        Finding(code=FindingCode.UNKNOWN_UNIT, message=f"{name}: not in rules/unit_aliases.tsv, kept as written "
+                f"without a full name ({len(rs)} mention{'s' if len(rs) > 1 else ''})",
+                where=_where(rs[0]), start=rs[0].start, end=rs[0].end)
         for name, rs in mentions.items()
     ]
 
 
-def _where(r: Responsibility) -> str:
-    return f"annex row {r.annex_seq}" if r.scope == "annex_row" else (r.section_path or "preamble")
+def _where(r: Responsibility) -> Location:
+    return Location.rows(r.annex_seq) if r.scope == Scope.ANNEX_ROW else Location.section(r.section_path)

@@ -12,10 +12,11 @@ import regex
 
 from policyparse.rules import Rules
 from policyparse.extractors.header import HeaderReading, lines, read_header
-from policyparse.model import AnnexRow, Field, Finding, Header, Section, TableBlock
+from policyparse.model import AnnexRow, Field, Finding, FindingCode, Header, Location, Place, Section, TableBlock
 
 
 _TITLE_END = regex.compile(r"[。，,；;\u3000]")
+_DOCUMENT, _ANNEX = Location(Place.DOCUMENT), Location(Place.ANNEX)
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,12 @@ def segment(text: str, rules: Rules, tables: tuple[TableBlock, ...] = ()) -> Seg
         table = next((t for t in tables if t.rows and t.rows[0][0][0] >= reading.annex_label[1]), table)
         annex_header, annex_rows = _annex_rows(text, table, findings, rules)
     if reading.title is None:
-        findings.append(Finding("no_title", "no plan title found", "", 0, 0))
+        findings.append(Finding(code=FindingCode.NO_TITLE, message="no plan title found", where=_DOCUMENT,
+                                start=0, end=0))
     if not sections:
-        findings.append(Finding("no_sections", "no numbered headings (一、 / （一） / 1．) found in the body",
-                                "", reading.body_start, reading.body_end))
+        findings.append(Finding(code=FindingCode.NO_SECTIONS,
+                                message="no numbered headings (一、 / （一） / 1．) found in the body",
+                                where=_DOCUMENT, start=reading.body_start, end=reading.body_end))
     return Segmented(_header(reading), reading.body_start, reading.body_end, tuple(marks), tuple(sections),
                      annex_title, annex_rows, tuple(findings), annex_header)
 
@@ -94,8 +97,9 @@ def _sections(text: str, body_start: int, body_end: int, rules: Rules) -> tuple[
         end = next((h[2] for h in headings[i + 1:] if h[0] <= level), body_end)
         while end > start and text[end - 1].isspace():
             end -= 1
-        sections.append(Section("/".join(n for _, n in stack), level, number, text[title_start:title_end],
-                                start, end, title_start, title_end))
+        sections.append(Section(path="/".join(n for _, n in stack), level=level, number=number,
+                                title=text[title_start:title_end], start=start, end=end, title_start=title_start,
+                                title_end=title_end))
     return sections, [(h[2], h[3]) for h in headings]
 
 
@@ -134,7 +138,8 @@ def _annex_rows(text: str, table: TableBlock, findings: list[Finding],
                 rules: Rules) -> tuple[tuple[tuple[str, int, int], ...], tuple[AnnexRow, ...]]:
     """The header cells of the known columns, and the rows."""
     if not table.rows:
-        findings.append(Finding("annex_without_table", "the annex has no table", "annex", 0, 0))
+        findings.append(Finding(code=FindingCode.ANNEX_WITHOUT_TABLE, message="the annex has no table", where=_ANNEX,
+                                start=0, end=0))
         return (), ()
     header = [text[s:e] for s, e in table.rows[0]]
     columns: dict[str, int] = {}
@@ -144,16 +149,16 @@ def _annex_rows(text: str, table: TableBlock, findings: list[Finding],
                 columns[field] = index
     missing = [f for f in ("seq", "task", "units") if f not in columns]
     if missing:
-        findings.append(Finding("annex_header_unknown", f"annex header {header} lacks columns {missing}", "annex",
-                                table.rows[0][0][0], table.rows[0][-1][1]))
+        findings.append(Finding(code=FindingCode.ANNEX_HEADER_UNKNOWN, message=f"annex header {header} lacks columns "
+                                f"{missing}", where=_ANNEX, start=table.rows[0][0][0], end=table.rows[0][-1][1]))
         return (), ()
     annex_header = tuple((field, *table.rows[0][index]) for field, index in columns.items())
     rows = []
     measure_filled = ""
     for cells in table.rows[1:]:
         if len(cells) != len(header):
-            findings.append(Finding("annex_row_cells", f"row has {len(cells)} cells, the header has {len(header)}",
-                                    "annex", cells[0][0], cells[-1][1]))
+            findings.append(Finding(code=FindingCode.ANNEX_ROW_CELLS, message=f"row has {len(cells)} cells, the "
+                                    f"header has {len(header)}", where=_ANNEX, start=cells[0][0], end=cells[-1][1]))
 
         def cell(field: str) -> tuple[int, int]:
             index = columns.get(field)

@@ -19,42 +19,17 @@ from typing import Iterable, Iterator
 
 from policyparse import emit
 from policyparse.errors import BatchError
+from policyparse.schema import arrow_type, sql_type
 
 DB_NAME = "plans.db"
 ERRORS_COLUMNS = ["file", "stage", "message"]
 
-# Columns that are not text; any other column is TEXT. `*_start` and `*_end` are offsets.
-COLUMN_TYPES = {
-    "level": "INTEGER",
-    "year": "INTEGER",
-    "position": "INTEGER",
-    "start": "INTEGER",
-    "end": "INTEGER",
-    "page": "INTEGER",
-    "value": "NUMERIC",
-    "value_low": "NUMERIC",
-    "value_high": "NUMERIC",
-    "value_base": "NUMERIC",
-    "value_base_high": "NUMERIC",
-    "link_score": "REAL",  # a float in the JSON even when whole (1.0): NUMERIC would read back 1
-    "hedged": "BOOLEAN",
-    "approximate": "BOOLEAN",
-    "open_list": "BOOLEAN",
-    "generic": "BOOLEAN",
-}
-PARQUET_TYPES = {"TEXT": "string", "INTEGER": "int64", "NUMERIC": "float64", "REAL": "float64", "BOOLEAN": "bool_"}
 INT64_MAX = 2**63 - 1
 CHUNK_ROWS = 10_000
 CHUNK_DOCUMENTS = 500
 EXPORT_THREADS = 2
 BUSY_SECONDS = 300
 PARTS_CODEC = "zstd"
-
-
-def column_type(column: str) -> str:
-    if column.endswith(("_start", "_end")):
-        return "INTEGER"
-    return COLUMN_TYPES.get(column, "TEXT")
 
 
 def _q(name: str) -> str:
@@ -67,10 +42,10 @@ def _schema() -> list[str]:
     for name in emit.TABLE_COLUMNS:
         columns = emit.table_columns(name)
         if name == "documents":
-            defs = [f"{_q(c)} {column_type(c)}" + (" PRIMARY KEY" if c == "doc_id" else "") for c in columns]
+            defs = [f"{_q(c)} {sql_type(name, c)}" + (" PRIMARY KEY" if c == "doc_id" else "") for c in columns]
         else:
             # n: the record's position in its document, so a table reads back in document order.
-            defs = ["doc_id TEXT NOT NULL", "n INTEGER NOT NULL", *(f"{_q(c)} {column_type(c)}" for c in columns[1:]),
+            defs = ["doc_id TEXT NOT NULL", "n INTEGER NOT NULL", *(f"{_q(c)} {sql_type(name, c)}" for c in columns[1:]),
                     "PRIMARY KEY (doc_id, n)"]
         statements.append(f"CREATE TABLE {name} ({', '.join(defs)})")
     statements += [
@@ -149,7 +124,7 @@ def _unpack(data: bytes, size: int) -> bytes:
 def _arrow_schema(name: str):
     import pyarrow as pa
 
-    return pa.schema([(c, getattr(pa, PARQUET_TYPES[column_type(c)])()) for c in emit.table_columns(name)])
+    return pa.schema([(c, getattr(pa, arrow_type(name, c))()) for c in emit.table_columns(name)])
 
 
 def _arrow_column(values, arrow_type):

@@ -112,5 +112,6 @@ def test_a_dataset_json_with_a_doctored_doc_id_is_not_read_and_nothing_is_writte
     (tmp_path / "in" / "plan.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     assert main(["report", "in/plan.json", "--out", "out/report", "--quiet"]) == 1
-    assert capsys.readouterr().err == "policyparse: error: in/plan.json: not a dataset written by `policyparse parse`\n"
+    assert capsys.readouterr().err == ("policyparse: error: in/plan.json: not a dataset written by `policyparse parse` "
+                                       f"(document.doc_id: {doc_id!r} is not a document id policyparse makes)\n")
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == ["in", "in/plan.json"]

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import FIXTURES, ROOT, SEED
-from policyparse import batch, emit
+from policyparse import batch, emit, parse
 from policyparse import store as store_module
 from policyparse.limits import Limits
 from policyparse.store import DB_NAME, Parsed
@@ -216,11 +216,11 @@ def hang_on_request(path: str, limits: Limits):
             return bytearray(2 * limits.memory_mb * 1024 * 1024)
         time.sleep(3600)
 
-    original, batch.parse = batch.parse, hang
+    original, batch.parse_one = batch.parse_one, hang
     try:
         return batch.parse_task(path, limits)
     finally:
-        batch.parse = original
+        batch.parse_one = original
 
 
 def test_a_worker_that_dies_loses_only_its_own_document(tmp_path):
@@ -340,7 +340,7 @@ def test_a_document_is_skipped_only_with_the_same_file_parser_store_and_json(tmp
     assert batch.plan([str(FIXTURE)], out).jobs == [str(FIXTURE)]
     moved.rename(out / f"{FIXTURE.stem}.json")
     with monkeypatch.context() as patch:
-        patch.setattr(batch, "parser_id", lambda: "another-parser")
+        patch.setattr(batch, "parser_id", lambda rules_dir=None: "another-parser")
         assert batch.plan([str(FIXTURE)], out).jobs == [str(FIXTURE)]
     assert batch.plan([str(FIXTURE)], out).up_to_date == [FIXTURE.stem]
     monkeypatch.setattr(store_module, "SCHEMA_ID", "tables-of-another-version")
@@ -421,10 +421,10 @@ def test_the_dataset_json_is_written_as_json_dumps_writes_it_even_past_64_bit_nu
     # orjson writes the JSON; json.dumps what orjson would write otherwise: a number past 64 bits
     # (a hostile file's), a float written with an exponent (降至0.00005吨), one not finite.
     odd = {"targets": [{"value": v, "text": "排放降至"} for v in (5e-05, 1.5e-09, 2e16, float("nan"), -0.0, 0.0001)]}
-    for data in (*(emit.to_dict(batch.parse(source)) for source in (SEED, ROOT / "tests" / "bad" / "huge-number.txt")),
+    for data in (*(emit.to_dict(parse(source)) for source in (SEED, ROOT / "tests" / "bad" / "huge-number.txt")),
                  odd, *({"targets": [t]} for t in odd["targets"])):
         assert emit.dataset_json(data) == (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    huge = emit.to_dict(batch.parse(ROOT / "tests" / "bad" / "huge-number.txt"))
+    huge = emit.to_dict(parse(ROOT / "tests" / "bad" / "huge-number.txt"))
     assert max(t["value_base"] for t in huge["targets"]) > 2**64
 
 
@@ -432,7 +432,7 @@ def test_a_documents_parts_export_as_its_rows_do_with_numbers_past_64_bits(tmp_p
     # Each worker turns its rows into CSV lines and Arrow rows; a number no double holds exactly
     # goes into the Parquet file as the nearest double, as SQLite's NUMERIC column holds it.
     source = ROOT / "tests" / "bad" / "huge-number.txt"
-    rows = emit.table_rows(emit.to_dict(batch.parse(source)))
+    rows = emit.table_rows(emit.to_dict(parse(source)))
     parts = store_module.table_parts(rows)
     assert set(parts) == set(emit.TABLE_COLUMNS)
     out = tmp_path / "out"

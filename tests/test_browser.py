@@ -12,7 +12,7 @@ import pytest
 
 from chromium import Chromium, find
 from conftest import ROOT
-from policyparse import parse, to_dict
+from policyparse import parse
 from policyparse.diff import diff
 from policyparse.emit_report import write_diff_html, write_report
 
@@ -62,30 +62,29 @@ def _shoot(browser: Chromium, name: str) -> Path:
 
 
 def test_every_target_is_highlighted_in_the_browser(browser, seed_doc, tmp_path):
-    data = to_dict(seed_doc)
-    page = write_report(tmp_path, data)
+    page = write_report(tmp_path, seed_doc)
     browser.open(page.as_uri())
     seen = browser.evaluate(INSPECT)
-    text = data["document"]["text"]
-    assert seen["records"] == [t["target_id"] for t in data["targets"]]
-    for t in data["targets"]:
-        pieces = seen["highlights"].get(t["target_id"])
-        assert pieces, f"{t['target_id']} has no highlight"
-        assert "".join(p["text"] for p in pieces) == text[t["start"]:t["end"]], t["target_id"]
-        assert all(p["width"] > 0 and p["height"] > 0 for p in pieces), t["target_id"]
-        assert all(p["background"] not in ("rgba(0, 0, 0, 0)", "transparent") for p in pieces), t["target_id"]
-        assert any(p["href"] == f"#{t['target_id']}" for p in pieces), t["target_id"]
+    text = seed_doc.text
+    assert seen["records"] == [t.target_id for t in seed_doc.targets]
+    for t in seed_doc.targets:
+        pieces = seen["highlights"].get(t.target_id)
+        assert pieces, f"{t.target_id} has no highlight"
+        assert "".join(p["text"] for p in pieces) == text[t.start:t.end], t.target_id
+        assert all(p["width"] > 0 and p["height"] > 0 for p in pieces), t.target_id
+        assert all(p["background"] not in ("rgba(0, 0, 0, 0)", "transparent") for p in pieces), t.target_id
+        assert any(p["href"] == f"#{t.target_id}" for p in pieces), t.target_id
     assert seen["broken"] == []
     assert seen["fetched"] == []
     assert seen["chartBars"] > 0
     # The picture a reviewer gets: the text at the first target, the chart and records beside it.
     browser.evaluate("document.getElementById('hl-T0001').scrollIntoView({block: 'center'})")
-    shot = _shoot(browser, f"report-{data['document']['doc_id']}.png")
+    shot = _shoot(browser, f"report-{seed_doc.doc_id}.png")
     assert shot.read_bytes().startswith(b"\x89PNG")
 
 
 def test_the_diff_page_in_the_browser(browser, seed_doc, tmp_path):
-    record = diff(to_dict(seed_doc), to_dict(parse(VARIANT))).to_dict()
+    record = diff(seed_doc, parse(VARIANT)).to_dict()
     browser.open(write_diff_html(tmp_path, record).as_uri())
     rows = browser.evaluate("document.querySelectorAll('table.diff tbody tr').length")
     fetched = browser.evaluate("performance.getEntriesByType('resource').length")

@@ -47,7 +47,8 @@ def doc(tmp_path_factory):
 
 
 def findings(doc, code):
-    return [(f.where, doc.text[f.start:f.end], f.related_where) for f in doc.findings if f.code == code]
+    return [(str(f.where), doc.text[f.start:f.end], f.related_where and str(f.related_where))
+            for f in doc.findings if f.code == code]
 
 
 def test_each_row_is_linked_to_the_measure_it_restates_with_its_score(doc):
@@ -64,8 +65,8 @@ def test_a_row_that_restates_no_measure_is_left_unlinked_and_reported(doc):
 
 def test_a_renamed_measure_names_both_words(doc):
     [renamed] = [f for f in doc.findings if f.code == "measure_renamed"]
-    assert (renamed.where, doc.text[renamed.start:renamed.end]) == ("annex row 1", "聚力企业梯次培育")
-    assert (renamed.related_where, doc.text[renamed.related_start:renamed.related_end]) == ("一/（一）", "聚力企业梯度培育")
+    assert (str(renamed.where), doc.text[renamed.start:renamed.end]) == ("annex row 1", "聚力企业梯次培育")
+    assert (str(renamed.related_where), doc.text[renamed.related_start:renamed.related_end]) == ("一/（一）", "聚力企业梯度培育")
     assert "梯次 ≠ 梯度" in renamed.message
 
 
@@ -83,7 +84,7 @@ def test_a_target_the_annex_states_without_the_bodys_hedge(doc):
 
 def test_a_different_lead_unit(doc):
     [lead] = [f for f in doc.findings if f.code == "lead_differs"]
-    assert (lead.where, lead.related_where) == ("annex row 1", "一/（一）/1")
+    assert (str(lead.where), str(lead.related_where)) == ("annex row 1", "一/（一）/1")
     assert lead.message == ("annex row 1 is led by 县科技局; the body measure 一/（一）/1 is led by 县经信局 "
                             "(县科技局 supports in the body; 县经信局 is not named in the annex)")
 
@@ -95,6 +96,6 @@ def test_units_named_on_one_side_only_and_a_measure_missing_from_the_annex(doc):
 
 
 def test_the_seed_annex_says_梯次_where_the_body_heading_says_梯度(seed_doc):
-    renamed = [(f.where, seed_doc.text[f.start:f.end]) for f in seed_doc.findings
-               if f.code == "measure_renamed" and f.related_where == "二/（三）"]
+    renamed = [(str(f.where), seed_doc.text[f.start:f.end]) for f in seed_doc.findings
+               if f.code == "measure_renamed" and str(f.related_where) == "二/（三）"]
     assert renamed == [("annex row 15", "聚力企业梯次培育促升级"), ("annex row 18", "聚力企业梯次培育促升级")]

@@ -1,8 +1,11 @@
 """The Parser owns its rules: importing policyparse loads none, and two rule sets live side by
 side in one process."""
+import json
 import shutil
 import subprocess
 import sys
+
+import pytest
 
 from conftest import ROOT
 from policyparse import Parser, parse, rules
@@ -45,3 +48,38 @@ def test_a_parser_over_another_rule_set_reads_by_its_rules_and_leaves_the_defaul
     assert (plain.hedged, plain.modality) == (False, None)
     assert mine.rules is not Parser().rules and "my-rules" in repr(mine)
     assert Parser.stages == ("ingest", "normalise", "segment", "extract", "resolve", "link")
+
+
+def test_the_field_tables_of_docs_dataset_md_are_those_the_model_makes():
+    from policyparse.schema import render
+
+    docs = (ROOT / "docs" / "dataset.md").read_text(encoding="utf-8")
+    assert render(docs) == docs, "run `python -m policyparse.schema docs/dataset.md`"
+
+
+def test_a_dataset_json_reads_back_into_the_same_document(seed_doc):
+    from policyparse.emit import dataset_json
+    from policyparse.model import Document
+
+    data = seed_doc.to_dict()
+    again = Document.from_dict(json.loads(dataset_json(data)))
+    assert again == seed_doc
+    assert dataset_json(again.to_dict()) == dataset_json(data)
+
+
+@pytest.mark.parametrize("change, complaint", [
+    (lambda d: d.update(targets="T0001"), "targets: expected a list, got text"),
+    (lambda d: d["targets"][2].update(value="2200亿"), "targets[2].value: expected a number, got text"),
+    (lambda d: d["targets"][0].update(kind="huge"), "targets[0].kind: 'huge' is not one of"),
+    (lambda d: d["responsibilities"][1].pop("role"), "responsibilities[1].role: missing"),
+    (lambda d: d["document"].update(recipients="各乡镇"), "document.recipients: expected a list"),
+    (lambda d: d.update(schema_version="0.9"), "schema_version: '0.9', this policyparse reads '1.0'"),
+])
+def test_a_dataset_json_that_breaks_the_contract_is_refused_naming_the_field(seed_doc, change, complaint):
+    from policyparse.model import DatasetError, Document
+
+    data = json.loads(json.dumps(seed_doc.to_dict()))
+    change(data)
+    with pytest.raises(DatasetError) as refused:
+        Document.from_dict(data)
+    assert str(refused.value).startswith(complaint)

@@ -76,7 +76,7 @@ def test_findings_point_at_text_on_both_sides(doc):
             assert 0 <= f.related_start <= f.related_end <= len(doc.text)
     for f in doc.findings:
         if f.code in ("lead_differs", "unit_only_in_annex", "target_differs", "target_only_in_annex"):
-            row = next(r for r in doc.annex_rows if f"annex row {r.seq}" == f.where)
+            row = next(r for r in doc.annex_rows if f"annex row {r.seq}" == str(f.where))
             assert row.start <= f.start and f.end <= row.end
 
 

@@ -83,7 +83,7 @@ def test_a_legend_that_the_first_unit_leads_holds_from_where_it_stands():
     assert by_measure["一/1"] == [("县发改局", "unspecified", "unmarked"), ("县经信局", "unspecified", "unmarked")]
     assert by_measure["一/2"] == [("县经信局", "lead", "legend_first"), ("县发改局", "support", "legend_first")]
     assert by_measure["一/3"] == [("县科技局", "lead", "legend_first"), ("县财政局", "support", "legend_first")]
-    assert [f.where for f in findings] == ["一/1"]
+    assert [str(f.where) for f in findings] == ["一/1"]
 
 
 # --- labelled lists ---------------------------------------------------------------------
@@ -155,7 +155,7 @@ def test_an_unknown_abbreviation_is_kept_reported_once_and_not_guessed():
     assert [(r.unit, r.unit_full) for r in responsibilities if r.unit == "县两新办"] == [
         ("县两新办", None), ("县两新办", None)]
     [finding] = findings
-    assert (finding.code, finding.where) == ("unknown_unit", "一/1")
+    assert (finding.code, str(finding.where)) == ("unknown_unit", "一/1")
     assert "县两新办" in finding.message and "2 mentions" in finding.message
 
 

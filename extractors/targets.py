@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import functools
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
@@ -21,9 +22,11 @@ from policyparse.rules import Rules
 from policyparse.extractors.deadlines import Deadline, find_deadlines
 from policyparse.extractors.quantities import Quantity, find_quantities, scan
 from policyparse.extractors.text import Piece, clauses, fold, word_bounds
+from policyparse.model import Comparator, Kind, Target
 
 _LEADING_YEAR = regex.compile(r"\s*(?:(?:19|20)\d{2}\s*年(?![底末前内中初月第上下0-9]))?\s*")
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
+_HAN = regex.compile(r"\p{Han}")
 # The longest adverb that may stand before a verb inside a piece (动态保持, 统筹安排).
 MAX_ADVERB = 2
 # What joins two numbers that share a piece and an indicator.
@@ -32,26 +35,8 @@ PAIR_JOINERS = "和及与、 \u3000"
 OPENING = 12
 
 
-@dataclass(frozen=True)
-class TargetMention:
-    start: int  # the piece
-    end: int
-    quantity: Quantity
-    indicator: str | None
-    indicator_start: int | None
-    indicator_end: int | None
-    action: str | None
-    comparator: str
-    approximate: bool
-    kind: str
-    hedged: bool
-    modality: str | None
-    year: int | None
-    deadline: str | None
-
-
 def find_targets(text: str, start: int, end: int, rules: Rules, default_year: int | None = None,
-                 masked: tuple[tuple[int, int], ...] = (), breaks: tuple[int, ...] = ()) -> list[TargetMention]:
+                 masked: tuple[tuple[int, int], ...] = (), breaks: tuple[int, ...] = ()) -> list[Target]:
     """Targets in text[start:end]; offsets are into `text`. `masked` spans (responsibility
     notes, heading numbers) are read as blank; `breaks` are offsets that end a sentence (where
     a heading's title ends). Sentences never run past `start`/`end`: a table cell is its own
@@ -80,11 +65,14 @@ def find_targets(text: str, start: int, end: int, rules: Rules, default_year: in
             opening = min(piece.end, piece.start + OPENING)
             reader.bounds.update(piece.start + b for b in word_bounds(view[piece.start:opening], rules))
     quantities, _excluded = find_quantities(region, rules, reader.bounds, numbered, scanned)
-    mentions: list[_Mention] = []
+    found: list[Target] = []
+    latest = None
     for piece, piece_quantities, modality in _pieces_with_hedges(pieces, quantities, reader):
         for quantity in piece_quantities:
-            mentions.append(reader.read(piece, quantity, modality, default_year, mentions))
-    return [_shift(text, m, start, rules) for m in mentions]
+            target = reader.read(piece, quantity, modality, default_year, latest)
+            found.append(target)
+            latest = _Latest(piece, quantity.after_end, target.indicator_start, target.indicator_end, target.action)
+    return [_shift(text, t, start) for t in found]
 
 
 def _holds(starts: tuple[int, ...], piece: Piece) -> bool:
@@ -105,23 +93,33 @@ def _blank(text: str, start: int, end: int, masked: tuple[tuple[int, int], ...])
     return "".join(parts)
 
 
-@dataclass
-class _Mention:
-    """A mention while reading: offsets relative to the region."""
+class _Latest(NamedTuple):
+    """What a later number in the same clause group may take from the one before it."""
 
     piece: Piece
-    start: int
-    end: int
-    quantity: Quantity
+    after_end: int  # where the earlier number's unit (and 以上…) ends
     indicator_start: int | None
     indicator_end: int | None
     action: str | None
-    comparator: str
+
+
+class _Span(NamedTuple):
+    """The indicator's span in the view (None when there is none), and the action read so far."""
+
+    start: int | None
+    end: int | None
+    action: str | None
+
+
+class _NumberWords(NamedTuple):
+    """What stands between the indicator and its number (突破, 增长, 约, 累计, 开工 …)."""
+
+    end: int  # where the indicator ends once they are taken off
+    comparator: str | None
+    kind_marker: str | None
     approximate: bool
-    kind: str
-    modality: str | None
-    year: int | None
-    deadline: str | None
+    own_verb: bool  # the number comes with its own verb (增长, 提高到): it inherits no action
+    action: str | None  # an action written after the indicator (小微企业园开工2个)
 
 
 @dataclass(frozen=True)
@@ -141,6 +139,12 @@ class _Reader:
         self.rules = rules
         self.deadlines = deadlines
         self.deadline_at = {d.start: d for d in deadlines}
+        # Deadlines do not overlap: in order of their ends as of their starts.
+        self.deadlines_by_end = sorted(deadlines, key=lambda d: d.end)
+        self.deadline_ends = [d.end for d in self.deadlines_by_end]
+        # Every "YYYY年" of the region once, (start, end, year), for the year of each target.
+        self.years = [(m.start(), m.end(), int(m.group(1))) for m in _YEAR.finditer(view)]
+        self.year_ends = [end for _start, end, _year in self.years]
         self.fronts: dict[Piece, _Front] = {}
         self.action_words, self.opening_words, self.markers = _word_sets(rules)
         self.sentence_starts: dict[int, int] = {}
@@ -208,99 +212,122 @@ class _Reader:
             pos += len(word)
         return _Front(pos, hedge, action, action_first)
 
-    def read(self, piece: Piece, quantity: Quantity, modality: str | None,
-             default_year: int | None, earlier: list[_Mention]) -> _Mention:
-        r = self.rules
+    def read(self, piece: Piece, quantity: Quantity, modality: str | None, default_year: int | None,
+             latest: _Latest | None) -> Target:
+        """The target of `quantity` in `piece`, in steps: where the indicator may be (what opens
+        the piece, or what follows the number before it), the words between it and the number,
+        a verb inside it, the indicator inherited or written after the number, the action
+        inherited, then comparator, kind, year and deadline. Offsets are into the view."""
+        same_group = latest if latest is not None and (latest.piece.sentence, latest.piece.group) == (
+            piece.sentence, piece.group) else None
+        span = self._opening_span(piece, quantity, latest)
+        words = self._number_words(span, quantity)
+        span = _Span(span.start, words.end, words.action or span.action)
+        if words.action is None and span.action is None:
+            span = self._verb_in_phrase(span)
+        span = self._indicator_fallback(piece, quantity, _Span(*_trim(self.view, span.start, span.end), span.action),
+                                        same_group)
+        action = span.action
+        if action is None and not words.own_verb and same_group:
+            # A piece with no verb of its own takes the earlier action (规上产值1150亿元 → 实现); one
+            # whose number comes with its own verb (增长, 提高到, 突破) does not. A bound word (不少于) is no verb.
+            action = same_group.action
+        indicator = self.view[span.start:span.end] if span.start is not None else ""
+        comparator = (quantity.comparator_after or quantity.comparator_more or words.comparator
+                      or (">=" if quantity.value_high is not None else "="))
+        year, deadline = self._when(piece, quantity, default_year)
+        return Target(
+            text="", indicator=indicator if span.start is not None else None, indicator_start=span.start,
+            indicator_end=span.end, action=action, value=quantity.value, value_low=quantity.value,
+            value_high=quantity.value if quantity.value_high is None else quantity.value_high, unit=quantity.unit,
+            value_base=quantity.value_base,
+            value_base_high=quantity.value_base if quantity.value_base_high is None else quantity.value_base_high,
+            base_unit=quantity.base_unit, comparator=Comparator(comparator), approximate=words.approximate,
+            kind=Kind(self.kind(quantity, indicator, words.kind_marker, action)),
+            hedged=bool(modality and self.rules.hedges[modality]), modality=modality, year=year, deadline=deadline,
+            start=self.piece_start(piece), end=_trim(self.view, piece.start, piece.end)[1],
+            number_start=quantity.start, number_end=quantity.end)
+
+    def _opening_span(self, piece: Piece, quantity: Quantity, latest: _Latest | None) -> _Span:
+        """From what opens the piece (front) to the number; a second number in the same piece
+        ("压缩至30小时和1.5小时以内") starts after the first, with no action of its own."""
         opening = self.front(piece)
-        action = opening.action
-        ind_start, ind_end = opening.end, quantity.start
-        # A second number in the same piece ("压缩至30小时和1.5小时以内") starts after the first.
-        # Mentions come in document order: the latest is the one nearest before this one.
-        latest = earlier[-1] if earlier else None
+        start, end, action = opening.end, quantity.start, opening.action
         if latest and latest.piece == piece:
             action = None
-            ind_start = latest.quantity.after_end
-            while ind_start < ind_end and self.view[ind_start] in PAIR_JOINERS:
-                ind_start += 1
-        while ind_end > ind_start and self.view[ind_end - 1].isspace():
-            ind_end -= 1
+            start = latest.after_end
+            while start < end and self.view[start] in PAIR_JOINERS:
+                start += 1
+        while end > start and self.view[end - 1].isspace():
+            end -= 1
+        return _Span(start, end, action)
 
-        # Words between the indicator and the number: comparators, kind markers, 约, and an
-        # action that follows its indicator (增资扩产项目谋划100个, 小微企业园开工2个).
-        # They need no token boundary: jieba reads 授信额达8亿元 as 额达.
-        comparator_before = kind_marker = trailing_action = None
+    def _number_words(self, span: _Span, quantity: Quantity) -> _NumberWords:
+        """Comparators, kind markers, 约 and an action that follows its indicator (增资扩产项目谋划100个,
+        小微企业园开工2个), read backwards from the number. They need no token boundary: jieba reads
+        授信额达8亿元 as 额达."""
+        r = self.rules
+        start, end = span.start, span.end
+        comparator = kind_marker = action = None
         own_verb = False
         approximate = quantity.approximate
-        while word := self.word_before(ind_end, ind_start, self.markers, aligned=False):
-            if word in r.comparators_before and comparator_before is None:
-                comparator_before = r.comparators_before[word]
+        while word := self.word_before(end, start, self.markers, aligned=False):
+            if word in r.comparators_before and comparator is None:
+                comparator = r.comparators_before[word]
             if word in r.kind_before and kind_marker is None:
                 kind_marker = r.kind_before[word]
             own_verb = own_verb or word in r.kind_before or word in r.comparator_verbs
             if word in r.approximators_before:
                 approximate = True
-            if word in r.actions and trailing_action is None:
-                trailing_action = word
-            ind_end -= len(word)
-        if trailing_action is None and (verb := self.word_before(ind_end, ind_start, self.action_words)):
-            trailing_action = verb
-            ind_end -= len(verb)
-        if trailing_action:
-            action = trailing_action
-        elif action is None:
-            # A verb inside the phrase: after a short adverb it opens the indicator
-            # (动态保持后备企业); after a longer noun it follows the indicator
-            # (工业机器人新增应用150台 → 工业机器人). jieba may glue the adverb to the verb
-            # (统筹安排), so there the verb need not start on a token boundary.
-            for i in range(ind_start, ind_end):
-                adverb = i - ind_start <= MAX_ADVERB
-                verb = self.word_at(i, self.action_words, aligned=not adverb)
-                if verb:
-                    if adverb:
-                        action, ind_start = verb, i + len(verb)
-                    else:
-                        action, ind_end = verb, i
-                    break
+            if word in r.actions and action is None:
+                action = word
+            end -= len(word)
+        if action is None and (verb := self.word_before(end, start, self.action_words)):
+            action = verb
+            end -= len(verb)
+        return _NumberWords(end, comparator, kind_marker, approximate, own_verb, action)
 
-        ind_start, ind_end = _trim(self.view, ind_start, ind_end)
-        piece_end = _trim(self.view, piece.start, piece.end)[1]
-        in_group = latest is not None and (latest.piece.sentence, latest.piece.group) == (piece.sentence, piece.group)
-        same_group = latest if in_group else None
-        if ind_start >= ind_end:
-            # The noun may follow the number (实施30项节能减碳技术改造项目).
-            after_start, after_end = _trim(self.view, quantity.after_end, piece_end)
-            if after_start < after_end and regex.search(r"\p{Han}", self.view[after_start:after_end]):
-                ind_start, ind_end = after_start, after_end
-                # 两家园区创成省级绿色低碳园区: the verb in the phrase governs what follows it.
-                for i in range(after_start, after_end):
-                    if (verb := self.word_at(i, self.action_words)) and i + len(verb) < after_end:
-                        action, ind_start = verb, i + len(verb)
-                        break
-            elif same_group:
-                ind_start, ind_end = same_group.indicator_start, same_group.indicator_end
-            else:
-                ind_start = ind_end = None
-        # A piece with no verb of its own takes the earlier action (规上产值1150亿元 → 实现); one
-        # whose number comes with its own verb (增长, 提高到, 突破) does not. A bound word
-        # (不少于) is no verb.
-        if action is None and not own_verb and same_group:
-            action = same_group.action
+    def _verb_in_phrase(self, span: _Span) -> _Span:
+        """A verb inside the phrase: after a short adverb it opens the indicator (动态保持后备企业);
+        after a longer noun it follows the indicator (工业机器人新增应用150台 → 工业机器人). jieba
+        may glue the adverb to the verb (统筹安排), so there the verb need not start on a token boundary."""
+        for i in range(span.start, span.end):
+            adverb = i - span.start <= MAX_ADVERB
+            verb = self.word_at(i, self.action_words, aligned=not adverb)
+            if verb:
+                return _Span(i + len(verb), span.end, verb) if adverb else _Span(span.start, i, verb)
+        return span
 
-        indicator = self.view[ind_start:ind_end] if ind_start is not None else ""
-        comparator = (quantity.comparator_after or quantity.comparator_more or comparator_before
-                      or (">=" if quantity.value_high is not None else "="))
-        kind = self.kind(quantity, indicator, kind_marker, action)
+    def _indicator_fallback(self, piece: Piece, quantity: Quantity, span: _Span, same_group: _Latest | None) -> _Span:
+        """With nothing before the number, the noun may follow it (实施30项节能减碳技术改造项目), or
+        the indicator is the earlier target's in the same clause group (增长10%)."""
+        if span.start < span.end:
+            return span
+        after_start, after_end = _trim(self.view, quantity.after_end, _trim(self.view, piece.start, piece.end)[1])
+        if after_start < after_end and _HAN.search(self.view, after_start, after_end):
+            # 两家园区创成省级绿色低碳园区: the verb in the phrase governs what follows it.
+            for i in range(after_start, after_end):
+                if (verb := self.word_at(i, self.action_words)) and i + len(verb) < after_end:
+                    return _Span(i + len(verb), after_end, verb)
+            return _Span(after_start, after_end, span.action)
+        if same_group:
+            return _Span(same_group.indicator_start, same_group.indicator_end, span.action)
+        return _Span(None, None, span.action)
+
+    def _when(self, piece: Piece, quantity: Quantity, default_year: int | None) -> tuple[int | None, str | None]:
+        """The year (the last "YYYY年" before the number in its sentence, else the plan's) and the
+        deadline (the last deadline before the number in its clause group, in that year)."""
         sentence_start = self.sentence_starts[piece.sentence]
         year = default_year
-        for m in _YEAR.finditer(self.view, sentence_start, quantity.start):
-            year = int(m.group(1))
+        i = bisect.bisect_right(self.year_ends, quantity.start) - 1
+        if i >= 0 and self.years[i][0] >= sentence_start:
+            year = self.years[i][2]
         # A deadline reaches the targets after it in its clause group, until a period word
         # (全年, 一年内) or another deadline takes over.
         group_start = self.group_starts[(piece.sentence, piece.group)]
-        deadlines = [d for d in self.deadlines if group_start <= d.start and d.end <= quantity.start]
-        deadline = deadlines[-1].value(year) if deadlines else None
-        return _Mention(piece, self.piece_start(piece), piece_end, quantity, ind_start, ind_end,
-                        action, comparator, approximate, kind, modality, year, deadline)
+        j = bisect.bisect_right(self.deadline_ends, quantity.start) - 1
+        deadline = self.deadlines_by_end[j] if j >= 0 and self.deadlines_by_end[j].start >= group_start else None
+        return year, deadline.value(year) if deadline else None
 
     def kind(self, quantity: Quantity, indicator: str, kind_marker: str | None, action: str | None) -> str:
         percent = quantity.category in ("percent", "percent_points")
@@ -391,25 +418,14 @@ def _trim(view: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _shift(text: str, m: _Mention, offset: int, rules: Rules) -> TargetMention:
+def _shift(text: str, t: Target, offset: int) -> Target:
     """Region offsets to document offsets; words as written (the view is folded)."""
-    q = m.quantity
-    quantity = q.shifted(offset)
-    hedges = rules.hedges
-    return TargetMention(
-        start=m.start + offset,
-        end=m.end + offset,
-        quantity=quantity,
-        indicator=None if m.indicator_start is None else text[offset + m.indicator_start:offset + m.indicator_end],
-        indicator_start=None if m.indicator_start is None else m.indicator_start + offset,
-        indicator_end=None if m.indicator_end is None else m.indicator_end + offset,
-        action=m.action,
-        comparator=m.comparator,
-        approximate=m.approximate,
-        kind=m.kind,
-        hedged=bool(m.modality and hedges[m.modality]),
-        modality=m.modality,
-        year=m.year,
-        deadline=m.deadline,
-    )
+    def moved(pos: int | None) -> int | None:
+        return None if pos is None else pos + offset
 
+    indicator_start, indicator_end = moved(t.indicator_start), moved(t.indicator_end)
+    return t.evolve(
+        start=t.start + offset, end=t.end + offset, text=text[t.start + offset:t.end + offset],
+        indicator=None if indicator_start is None else text[indicator_start:indicator_end],
+        indicator_start=indicator_start, indicator_end=indicator_end,
+        number_start=t.number_start + offset, number_end=t.number_end + offset)

@@ -13,7 +13,6 @@ but not the other or read differently (a hedge, a comparator, a kind), a differe
 a unit named on one side only; and a body measure with no annex row at all."""
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 
 from policyparse.extractors.similarity import bigrams, containment, differing_words, opening_title, title_similarity
@@ -57,7 +56,7 @@ def link(text: str, sections: tuple[Section, ...], rows: tuple[AnnexRow, ...], t
             linked.append(row)
             continue
         section, score = best
-        linked.append(dataclasses.replace(row, link_section=section.path, link_score=round(score, 3)))
+        linked.append(row.evolve(link_section=section.path, link_score=round(score, 3)))
     units = _Units(responsibilities)
     for section in leaves:
         its_rows = [r for r in linked if r.link_section == section.path]

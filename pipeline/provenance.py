@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import replace
 
 from policyparse.model import PageSpan, Target
 from policyparse.normalise import Normalised
@@ -40,5 +39,5 @@ def place_targets(targets: tuple[Target, ...], spans: tuple[PageSpan, ...],
         start = normalised.to_raw_offset(t.start)
         end = normalised.to_raw_offset(t.end - 1) + 1 if t.end > t.start else start
         page, box = locate(spans, starts, start, end)
-        placed.append(replace(t, page=page, bbox=box))
+        placed.append(t.evolve(page=page, bbox=box))
     return tuple(placed)

@@ -87,6 +87,8 @@ def field_table(cls: type) -> str:
     """A Markdown table of a record's fields: name, type, JSON / CSV, and what it holds."""
     lines = ["| field | type | in | what it holds |", "| --- | --- | --- | --- |"]
     for f in cls.fields():  # type: ignore[attr-defined]
+        if not f.metadata.get("json", True):
+            continue  # not in the dataset
         where = "JSON, CSV" if f.metadata.get("csv", True) else "JSON"
         doc = f.metadata.get("doc", "") or ("the end of the span above" if f.name.endswith("end") else "")
         lines.append(f"| `{f.name}` | {_type_name(cls, f.name)} | {where} | {doc} |")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import regex
 
 from policyparse.rules import Rules
-from policyparse.extractors.header import HeaderReading, lines, read_header
+from policyparse.extractors.header import lines, read_header
 from policyparse.model import AnnexRow, Field, Finding, FindingCode, Header, Location, Place, Section, TableBlock
 
 
@@ -44,32 +44,15 @@ def segment(text: str, rules: Rules, tables: tuple[TableBlock, ...] = ()) -> Seg
         # A backend that saw real tables hands them over; the annex's is the first after the label.
         table = next((t for t in tables if t.rows and t.rows[0][0][0] >= reading.annex_label[1]), table)
         annex_header, annex_rows = _annex_rows(text, table, findings, rules)
-    if reading.title is None:
+    if reading.header.title is None:
         findings.append(Finding(code=FindingCode.NO_TITLE, message="no plan title found", where=_DOCUMENT,
                                 start=0, end=0))
     if not sections:
         findings.append(Finding(code=FindingCode.NO_SECTIONS,
                                 message="no numbered headings (一、 / （一） / 1．) found in the body",
                                 where=_DOCUMENT, start=reading.body_start, end=reading.body_end))
-    return Segmented(_header(reading), reading.body_start, reading.body_end, tuple(marks), tuple(sections),
+    return Segmented(reading.header, reading.body_start, reading.body_end, tuple(marks), tuple(sections),
                      annex_title, annex_rows, tuple(findings), annex_header)
-
-
-def _field(mention) -> Field | None:
-    return None if mention is None else Field(mention.value, mention.start, mention.end)
-
-
-def _header(reading: HeaderReading) -> Header:
-    return Header(
-        issuer=_field(reading.issuer),
-        notice_title=_field(reading.notice_title),
-        title=_field(reading.title),
-        doc_number=_field(reading.doc_number),
-        date=_field(reading.date),
-        recipients=tuple(_field(m) for m in reading.recipients),
-        cc=tuple(_field(m) for m in reading.cc),
-        year=reading.year,
-    )
 
 
 def _sections(text: str, body_start: int, body_end: int, rules: Rules) -> tuple[list[Section], list[tuple[int, int]]]:

@@ -68,7 +68,7 @@ def test_magnitudes_scale_exactly(n, magnitude, unit):
 def test_decimal_values_survive(value):
     text = f"增长{value}%"
     found = find_targets(text, 0, len(text), RULES, 2023)
-    assert [t.quantity.value for t in found] == [value]
+    assert [t.value for t in found] == [value]
 
 
 ALPHABET = st.sampled_from(list("0123456789０１２.,，、；。：（）“”%％亿万千百十一二两三四五六七八九家个项名人元亩以上内左右约至到—-"
@@ -79,7 +79,7 @@ ALPHABET = st.sampled_from(list("0123456789０１２.,，、；。：（）“�
 @given(st.text(alphabet=ALPHABET, max_size=60))
 def test_no_string_breaks_the_extractor(text):
     for t in find_targets(text, 0, len(text), RULES, 2023):
-        assert 0 <= t.start <= t.quantity.start < t.quantity.end <= len(text)
+        assert 0 <= t.start <= t.number_start < t.number_end <= len(text)
         if t.indicator_start is not None:
             assert text[t.indicator_start:t.indicator_end] == t.indicator
 
@@ -88,7 +88,7 @@ def test_no_string_breaks_the_extractor(text):
 def test_a_number_longer_than_decimal_precision_is_read_not_raised(digits, unit):
     # The fuzz target found a 53-digit amount that made the exact-value step raise.
     text = f"新增企业达到{'9' * digits}{unit}"
-    assert [t.quantity.value for t in find_targets(text, 0, len(text), RULES, 2023)] == [Decimal("9" * digits)]
+    assert [t.value for t in find_targets(text, 0, len(text), RULES, 2023)] == [Decimal("9" * digits)]
 
 
 @settings(max_examples=100, deadline=None)

@@ -14,7 +14,7 @@ NON_TARGET_RULES = RULES.non_targets
 
 
 def quantities(sentence: str) -> list[str]:
-    return [sentence[t.quantity.start:t.quantity.end] for t in find_targets(sentence, 0, len(sentence), RULES, 2023)]
+    return [sentence[t.number_start:t.number_end] for t in find_targets(sentence, 0, len(sentence), RULES, 2023)]
 
 
 @pytest.mark.parametrize("rule", NON_TARGET_RULES, ids=lambda r: r.rule_id)

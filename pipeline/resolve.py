@@ -8,6 +8,7 @@ mark leave every role "unspecified", and the parser says so in a finding rather 
 A unit name the alias table does not know is kept as written and reported."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from policyparse.extractors.responsibility import Legend, UnitList, find_legends, find_notes, label_role, read_lists
@@ -99,20 +100,62 @@ def _roles(lists: list[UnitList], place: _Place, convention: str, jurisdiction: 
     ]
 
 
-def _role(lst: UnitList, index: int, roles_in_note: set[str | None], convention: str) -> tuple[Role, RoleRule]:
-    """The role of unit `index` of `lst`, and the rule that decided it."""
-    if lst.label_role in ("lead", "support"):
-        return Role(lst.label_role), RoleRule.LABEL
+Reading = tuple[Role, RoleRule] | None
+
+
+def _by_label(lst: UnitList, index: int, roles_in_note: set[str | None], convention: str) -> Reading:
+    """A list labelled 牵头单位 leads, one labelled 配合单位 supports."""
+    return (Role(lst.label_role), RoleRule.LABEL) if lst.label_role in ("lead", "support") else None
+
+
+def _by_mark(lst: UnitList, index: int, roles_in_note: set[str | None], convention: str) -> Reading:
+    """A unit with a lead mark (*, （牵头）) leads; the others of its list support."""
     if any(u.lead_marked for u in lst.units):
         return (Role.LEAD if lst.units[index].lead_marked else Role.SUPPORT), RoleRule.LEAD_MARK
+    return None
+
+
+def _by_other_label(lst: UnitList, index: int, roles_in_note: set[str | None], convention: str) -> Reading:
+    """A 责任单位 list beside a 牵头单位 list supports; beside a 配合单位 list it leads."""
     if "lead" in roles_in_note:
         return Role.SUPPORT, RoleRule.LABEL
     if "support" in roles_in_note:
         return Role.LEAD, RoleRule.LABEL
-    if convention == "first" and len(lst.units) > 1:
-        return (Role.LEAD if index == 0 else Role.SUPPORT), RoleRule.LEGEND_FIRST
-    if len(lst.units) == 1:
-        return Role.LEAD, RoleRule.SINGLE
+    return None
+
+
+def _first_leads(lst: UnitList, index: int) -> Role:
+    return Role.LEAD if index == 0 else Role.SUPPORT
+
+
+# A legend's convention (the legend_<convention> rows of rules/lead_markers.tsv) → how it reads
+# a list of several unmarked units; None: it adds nothing to the marks, which any notice may use.
+CONVENTIONS: dict[str, Callable[[UnitList, int], Role] | None] = {"star": None, "first": _first_leads}
+
+
+def _by_legend(lst: UnitList, index: int, roles_in_note: set[str | None], convention: str) -> Reading:
+    reads = CONVENTIONS[convention]
+    if reads is None or len(lst.units) < 2:
+        return None
+    return reads(lst, index), RoleRule(f"legend_{convention}")
+
+
+def _by_single(lst: UnitList, index: int, roles_in_note: set[str | None], convention: str) -> Reading:
+    """A list of one unit is led by it."""
+    return (Role.LEAD, RoleRule.SINGLE) if len(lst.units) == 1 else None
+
+
+# Who decides a unit's role, the first that does: what the note says outranks how it is laid out.
+ROLE_READERS = (_by_label, _by_mark, _by_other_label, _by_legend, _by_single)
+
+
+def _role(lst: UnitList, index: int, roles_in_note: set[str | None], convention: str) -> tuple[Role, RoleRule]:
+    """The role of unit `index` of `lst`, and the rule that decided it; unspecified when nothing
+    decides (never a guess)."""
+    for reader in ROLE_READERS:
+        reading = reader(lst, index, roles_in_note, convention)
+        if reading:
+            return reading
     return Role.UNSPECIFIED, RoleRule.UNMARKED
 
 

@@ -21,7 +21,7 @@ from policyparse.link import link
 from policyparse.model import DOC_ID_CHARS, MAX_ID_BYTES, Document
 from policyparse.normalise import normalise
 from policyparse.provenance import place_targets
-from policyparse.resolve import resolve
+from policyparse.resolve import CONVENTIONS, resolve
 from policyparse.segment import segment
 
 STAGES = ("ingest", "normalise", "segment", "extract", "resolve", "link")
@@ -37,6 +37,10 @@ class Parser:
 
     def __init__(self, rules_dir: str | Path | None = None):
         self.rules = rule_files.load(rules_dir or rule_files.RULES_DIR)
+        for convention, _pattern in self.rules.legends:
+            if convention not in CONVENTIONS:
+                raise rule_files.RuleError(f"{self.rules.file('lead_markers.tsv')}: legend_{convention}: no such "
+                                           f"convention (policyparse/resolve.py knows {sorted(CONVENTIONS)})")
 
     def __repr__(self) -> str:
         return f"Parser(rules={str(self.rules.folder)!r}, stages={' → '.join(self.stages)})"

@@ -40,9 +40,11 @@ def segment(text: str, rules: Rules, tables: tuple[TableBlock, ...] = ()) -> Seg
     annex_rows: tuple[AnnexRow, ...] = ()
     annex_header: tuple[tuple[str, int, int], ...] = ()
     if reading.annex_label:
-        annex_title, table = _annex_table(text, reading.annex_label[1])
-        # A backend that saw real tables hands them over; the annex's is the first after the label.
-        table = next((t for t in tables if t.rows and t.rows[0][0][0] >= reading.annex_label[1]), table)
+        annex_title, flattened = _annex_table(text, reading.annex_label[1])
+        # A backend that saw real tables hands them over: the annex's task table is the first
+        # after the label whose header it understands (else the first, to say what it lacks).
+        after = [t for t in tables if t.rows and t.rows[0][0][0] >= reading.annex_label[1]] or [flattened]
+        table = next((t for t in after if _header_row(text, t, rules) is not None), after[0])
         annex_header, annex_rows = _annex_rows(text, table, findings, rules)
     if reading.header.title is None:
         findings.append(Finding(code=FindingCode.NO_TITLE, message="no plan title found", where=_DOCUMENT,
@@ -117,6 +119,34 @@ def _annex_table(text: str, after: int) -> tuple[Field | None, TableBlock]:
     return title, TableBlock(tuple(rows))
 
 
+# How far down a table its header may stand (under a title or a unit row in the table).
+HEADER_ROWS = 3
+
+
+def _columns(text: str, cells: tuple[tuple[int, int], ...], rules: Rules) -> dict[str, int]:
+    """Role → column index, for the cells of a row read as a header."""
+    columns: dict[str, int] = {}
+    for rule in rules.annex_columns:
+        for index, (start, end) in enumerate(cells):
+            if rule.role not in columns and index not in columns.values() and rule.pattern.search(text[start:end]):
+                columns[rule.role] = index
+    return columns
+
+
+def _missing(columns: dict[str, int], rules: Rules) -> list[str]:
+    return [rule.role for rule in rules.annex_columns if rule.required and rule.role not in columns]
+
+
+def _header_row(text: str, table: TableBlock, rules: Rules) -> tuple[int, dict[str, int]] | None:
+    """The index of the table's header row and its columns: the first of its first rows that
+    has a column for every required role."""
+    for index, cells in enumerate(table.rows[:HEADER_ROWS]):
+        columns = _columns(text, cells, rules)
+        if not _missing(columns, rules):
+            return index, columns
+    return None
+
+
 def _annex_rows(text: str, table: TableBlock, findings: list[Finding],
                 rules: Rules) -> tuple[tuple[tuple[str, int, int], ...], tuple[AnnexRow, ...]]:
     """The header cells of the known columns, and the rows."""
@@ -124,40 +154,41 @@ def _annex_rows(text: str, table: TableBlock, findings: list[Finding],
         findings.append(Finding(code=FindingCode.ANNEX_WITHOUT_TABLE, message="the annex has no table", where=_ANNEX,
                                 start=0, end=0))
         return (), ()
-    header = [text[s:e] for s, e in table.rows[0]]
-    columns: dict[str, int] = {}
-    for field, pattern in rules.annex_columns:
-        for index, cell in enumerate(header):
-            if field not in columns and index not in columns.values() and pattern.search(cell):
-                columns[field] = index
-    missing = [f for f in ("seq", "task", "units") if f not in columns]
-    if missing:
+    found = _header_row(text, table, rules)
+    if found is None:
+        first = table.rows[0]
+        header = [text[s:e] for s, e in first]
         findings.append(Finding(code=FindingCode.ANNEX_HEADER_UNKNOWN, message=f"annex header {header} lacks columns "
-                                f"{missing}", where=_ANNEX, start=table.rows[0][0][0], end=table.rows[0][-1][1]))
+                                f"{_missing(_columns(text, first, rules), rules)}", where=_ANNEX, start=first[0][0],
+                                end=first[-1][1]))
         return (), ()
-    annex_header = tuple((field, *table.rows[0][index]) for field, index in columns.items())
+    header_index, columns = found
+    header_cells = table.rows[header_index]
+    annex_header = tuple((role, *header_cells[index]) for role, index in columns.items())
+    fills_down = {rule.role for rule in rules.annex_columns if rule.fills_down}
+    filled: dict[str, str] = {}
     rows = []
-    measure_filled = ""
-    for cells in table.rows[1:]:
-        if len(cells) != len(header):
+    for cells in table.rows[header_index + 1:]:
+        if len(cells) != len(header_cells):
             findings.append(Finding(code=FindingCode.ANNEX_ROW_CELLS, message=f"row has {len(cells)} cells, the "
-                                    f"header has {len(header)}", where=_ANNEX, start=cells[0][0], end=cells[-1][1]))
+                                    f"header has {len(header_cells)}", where=_ANNEX, start=cells[0][0],
+                                    end=cells[-1][1]))
 
-        def cell(field: str) -> tuple[int, int]:
-            index = columns.get(field)
+        def cell(role: str) -> tuple[int, int]:
+            index = columns.get(role)
             if index is None or index >= len(cells):
                 return (cells[-1][1], cells[-1][1])
             return cells[index]
 
+        for role in fills_down:
+            start, end = cell(role)
+            filled[role] = text[start:end] or filled.get(role, "")
         seq, measure, task, units, support = (cell(f) for f in ("seq", "measure", "task", "units", "support_units"))
-        measure_text = text[measure[0]:measure[1]]
         has_measure, has_support = "measure" in columns, "support_units" in columns
-        if measure_text:
-            measure_filled = measure_text
         rows.append(AnnexRow(
             seq=text[seq[0]:seq[1]],
-            measure=measure_text,
-            measure_filled=measure_filled,
+            measure=text[measure[0]:measure[1]],
+            measure_filled=filled.get("measure", ""),
             task=text[task[0]:task[1]],
             units_raw=text[units[0]:units[1]],
             start=cells[0][0],

@@ -63,6 +63,16 @@ class ExampleRule:
 
 
 @dataclass(frozen=True)
+class ColumnRule:
+    """An annex table column by its header (rules/annex_columns.tsv)."""
+
+    role: str
+    required: bool  # a task table has a column of this role
+    fills_down: bool  # an empty cell continues the one above
+    pattern: regex.Pattern
+
+
+@dataclass(frozen=True)
 class UnitAlias:
     """A unit name as notices write it and its full name; {L} and {J} as in unit_aliases.tsv."""
 
@@ -93,11 +103,11 @@ class Rules:
     kind_suffix: dict[str, str]
     non_targets: tuple[NonTargetRule, ...]
     headings: tuple[tuple[int, regex.Pattern], ...]
-    annex_columns: tuple[tuple[str, regex.Pattern], ...]
+    annex_columns: tuple[ColumnRule, ...]
     note_patterns: tuple[regex.Pattern, ...]
     lead_markers: tuple[ExampleRule, ...]
     lead_mark: regex.Pattern
-    legends: tuple[tuple[str, regex.Pattern], ...]  # (convention, pattern): star or first
+    legends: tuple[tuple[str, regex.Pattern], ...]  # (convention, pattern), from the legend_<convention> rows
     open_list: regex.Pattern
     role_labels: dict[str, str]
     generic_units: tuple[ExampleRule, ...]
@@ -160,8 +170,10 @@ class _Files:
             sides[position][word] = self.choice(name, n, value, values)
         return sides
 
-    def example_rules(self, name: str, kinds: set[str]) -> tuple[ExampleRule, ...]:
-        return tuple(ExampleRule(self.choice(name, n, kind, kinds), self.regex(name, n, p), example, counter)
+    def example_rules(self, name: str, kinds: set[str] | None) -> tuple[ExampleRule, ...]:
+        """Rows of kind, pattern, example, counter-example (`kinds`: the kinds allowed, None: any)."""
+        return tuple(ExampleRule(kind if kinds is None else self.choice(name, n, kind, kinds), self.regex(name, n, p),
+                                 example, counter)
                      for n, (kind, p, example, counter) in self.table(name, 4))
 
     def unit_aliases(self, name: str) -> tuple[UnitAlias, ...]:
@@ -219,7 +231,8 @@ def read_names(path: Path, label: str) -> tuple[NamePattern, ...]:
 HEADER_FIELDS = ("notice_title", "plan_title_in_notice", "doc_number", "date_arabic", "date_chinese",
                  "recipients", "cc", "annex_label", "annex_reference", "publication_note")
 DEADLINE_KINDS = {"day", "month_end", "year_end", "half", "quarter", "period"}
-LEAD_MARKER_KINDS = ("lead_mark", "legend_star", "legend_first", "open_list")
+LEAD_MARKER_KINDS = ("lead_mark", "open_list")  # and legend_<convention>
+LEGEND = regex.compile(r"legend_(?P<convention>[a-z_]+)")
 ROLE_LABEL_ROLES = {"lead", "support", "responsible"}
 ANNEX_FIELDS = {"seq", "measure", "task", "units", "support_units"}
 KINDS = {"level", "increment", "growth_rate", "share", "cumulative", "reduction"}
@@ -267,16 +280,26 @@ def load(folder: Path | str = RULES_DIR) -> Rules:
         for n, (level, pattern) in f.table("headings.tsv", 2)
     )
     annex_columns = tuple(
-        (f.choice("annex_columns.tsv", n, field, ANNEX_FIELDS), f.regex("annex_columns.tsv", n, p))
-        for n, (field, p) in f.table("annex_columns.tsv", 2)
+        ColumnRule(f.choice("annex_columns.tsv", n, role, ANNEX_FIELDS),
+                   f.choice("annex_columns.tsv", n, required, {"yes", "no"}) == "yes",
+                   f.choice("annex_columns.tsv", n, fills_down, {"yes", "no"}) == "yes",
+                   f.regex("annex_columns.tsv", n, p))
+        for n, (role, required, fills_down, p) in f.table("annex_columns.tsv", 4)
     )
     note_patterns = tuple(f.group(f.regex("notes.tsv", n, p), "units", "notes.tsv", n)
                           for n, (_kind, p) in f.table("notes.tsv", 2))
-    lead_markers = f.example_rules("lead_markers.tsv", set(LEAD_MARKER_KINDS))
+    lead_markers = f.example_rules("lead_markers.tsv", None)
+    for n, rule in zip((n for n, _cells in f.table("lead_markers.tsv", 4)), lead_markers):
+        if rule.kind not in LEAD_MARKER_KINDS and not LEGEND.fullmatch(rule.kind):
+            raise RuleError(f"{f.name('lead_markers.tsv')}:{n}: {rule.kind!r} is not one of "
+                            f"{list(LEAD_MARKER_KINDS)} nor legend_<convention>")
     markers = {kind: _alternation([r.pattern for r in lead_markers if r.kind == kind]) for kind in LEAD_MARKER_KINDS}
     for kind, pattern in markers.items():
         if pattern is None:
             raise RuleError(f"{f.name('lead_markers.tsv')}: missing the {kind} rule")
+    conventions = list(dict.fromkeys(m["convention"] for r in lead_markers if (m := LEGEND.fullmatch(r.kind))))
+    legends = tuple((c, _alternation([r.pattern for r in lead_markers if r.kind == f"legend_{c}"]))
+                    for c in conventions)
     role_labels = {
         label: f.choice("role_labels.tsv", n, role, ROLE_LABEL_ROLES) for n, (label, role) in f.table("role_labels.tsv", 2)
     }
@@ -313,7 +336,7 @@ def load(folder: Path | str = RULES_DIR) -> Rules:
         note_patterns=note_patterns,
         lead_markers=lead_markers,
         lead_mark=markers["lead_mark"],
-        legends=(("star", markers["legend_star"]), ("first", markers["legend_first"])),
+        legends=legends,  # type: ignore[arg-type]
         open_list=markers["open_list"],
         role_labels=role_labels,
         generic_units=tuple(ExampleRule("generic", f.regex("generic_units.tsv", n, p), example, counter)

@@ -83,3 +83,28 @@ def test_a_dataset_json_that_breaks_the_contract_is_refused_naming_the_field(see
     with pytest.raises(DatasetError) as refused:
         Document.from_dict(data)
     assert str(refused.value).startswith(complaint)
+
+
+LEGEND_NOTICE = ("某某县人民政府办公室\n关于印发《2024年工作要点》的通知\n2024年工作要点\n一、重点任务\n"
+                 "新增企业10家。（责任单位：县发改局、县经信局；以首位单位为牵头单位，下同）\n")
+
+
+def test_a_new_wording_of_a_lead_legend_is_one_row(tmp_path):
+    folder = tmp_path / "my-rules"
+    shutil.copytree(rules.RULES_DIR, folder, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    (tmp_path / "plan.txt").write_text(LEGEND_NOTICE, encoding="utf-8")
+    before = [(r.unit, r.role) for r in Parser(folder).parse(tmp_path / "plan.txt").responsibilities]
+    with open(folder / "lead_markers.tsv", "a", encoding="utf-8") as f:
+        f.write("legend_first\t以首位单位为牵头单位(?:[，,]?\\s*下同)?\t以首位单位为牵头单位，下同\t县发改局、县经信局\n")
+    after = [(r.unit, r.role, r.role_rule) for r in Parser(folder).parse(tmp_path / "plan.txt").responsibilities]
+    assert {role for _unit, role in before} == {"unspecified"}  # the wording is not known: no lead
+    assert after == [("县发改局", "lead", "legend_first"), ("县经信局", "support", "legend_first")]
+
+
+def test_a_legend_of_a_convention_the_parser_does_not_know_is_refused(tmp_path):
+    folder = tmp_path / "my-rules"
+    shutil.copytree(rules.RULES_DIR, folder, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    with open(folder / "lead_markers.tsv", "a", encoding="utf-8") as f:
+        f.write("legend_last\t末位单位为牵头单位\t末位单位为牵头单位\t县发改局\n")
+    with pytest.raises(rules.RuleError, match="legend_last: no such convention"):
+        Parser(folder)

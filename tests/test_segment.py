@@ -85,3 +85,11 @@ def test_a_plan_without_notice_or_headings_still_segments():
     assert seg.header.title.value == "2024年某某县工作要点"
     assert seg.header.year == 2024
     assert seg.sections == () and [f.code for f in seg.findings] == ["no_sections"]
+
+
+def test_an_annex_table_whose_header_stands_under_a_title_row_is_read_from_its_header():
+    titled = NOTICE.replace("重点任务分工表\n\t序号", "重点任务分工表\n\t某某县2024年重点任务分工表\n\n\t序号")
+    seg = segment(titled, RULES)
+    assert [(r.seq, r.measure_filled, r.task) for r in seg.annex_rows] == [
+        ("1", "做强产业", "新增企业5家。"), ("2", "做强产业", "建设园区1个。")]
+    assert [code for code in (f.code for f in seg.findings) if code.startswith("annex")] == []

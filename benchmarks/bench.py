@@ -265,7 +265,8 @@ def main() -> None:
                   f"speed-up {one['seconds'] / two['seconds']:.2f}x (goal >= 1.8x)")
             for workers, results in runs.items():
                 print(f"    {workers} worker(s), every round: " + ", ".join(
-                    f"{r['seconds']:.1f} s, {r['cpu'] / args.docs * 1000:.0f} ms CPU per document (load {r['load']:.1f})"
+                    f"{r['seconds']:.1f} s, {r['cpu'] / args.docs * 1000:.0f} ms CPU per document "
+                    f"(load {r['load']:.1f})"
                     for r in results))
             print(f"    the ceiling, measured now: two processes that only parse the seed get through "
                   f"{parse_scaling(150):.2f}x the work of one")

@@ -57,12 +57,12 @@ def main() -> None:
         pdf_path = FIXTURES / f"{stem}.pdf"
         with pdfplumber.open(pdf_path) as pdf:
             pages = len(pdf.pages)
-        reference = median_seconds(lambda: extract_text(pdf_path), args.repeat)
+        reference = median_seconds(lambda pdf_path=pdf_path: extract_text(pdf_path), args.repeat)
         print(f"{stem:34} {'ref':6} {pages:5} {reference * 1000:10.1f} {'':>9} {reference / pages * 1000:9.1f}ms "
               f"{'1.00':>14}   (pdfplumber extract_text)")
         for fmt, path in [("txt", txt)] + [(f, FIXTURES / f"{stem}.{f}") for f in ("docx", "pdf", "html")]:
-            read = median_seconds(lambda: ingest(path), args.repeat)
-            whole = median_seconds(lambda: parse(path), args.repeat)
+            read = median_seconds(lambda path=path: ingest(path), args.repeat)
+            whole = median_seconds(lambda path=path: parse(path), args.repeat)
             paged = fmt in ("docx", "pdf")
             per_page = f"{read / pages * 1000:9.1f}ms" if paged else ""
             print(f"{stem:34} {fmt:6} {pages if paged else '':>5} {read * 1000:10.1f} {whole * 1000:9.1f} "

@@ -5,8 +5,8 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 
-from policyparse.rules import Rules
 from policyparse.extractors.numerals import parse_chinese
+from policyparse.rules import Rules
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Deadline:
             return None
         if self.kind == "quarter":
             return f"{year}-Q{self.quarter}"
+        assert self.month is not None, "every kind but quarter and period has a month"
         day = self.day or calendar.monthrange(year, self.month)[1]  # month_end: the month's last day
         return f"{year:04d}-{self.month:02d}-{day:02d}"
 

@@ -7,8 +7,8 @@ before it found (a partial reading) and returns it with its own part added."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import regex
 

@@ -5,6 +5,7 @@ that hold numbers ("两个健康", "五个一批", "500强") without code."""
 from __future__ import annotations
 
 import functools
+import typing
 
 from policyparse.rules import RuleError, Rules
 
@@ -13,9 +14,10 @@ from policyparse.rules import RuleError, Rules
 def language(rules: Rules):
     """A blank Chinese pipeline with the name patterns of a rule set; loaded once per rule set."""
     import spacy
+    from spacy.pipeline import EntityRuler
 
     nlp = spacy.blank("zh")
-    ruler = nlp.add_pipe("entity_ruler")
+    ruler = typing.cast(EntityRuler, nlp.add_pipe("entity_ruler"))
     for p in rules.names:
         try:
             ruler.add_patterns([{"id": p.id, "label": p.label, "pattern": p.pattern}])

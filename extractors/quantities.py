@@ -16,10 +16,10 @@ from decimal import Decimal
 
 import regex
 
-from policyparse.rules import Rules
 from policyparse.extractors.nlp import name_spans
 from policyparse.extractors.numerals import ARABIC, CHINESE, parse_arabic, parse_chinese, split_magnitude
 from policyparse.extractors.text import fold, token_bounds
+from policyparse.rules import Rules
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,8 @@ def find_quantities(text: str, rules: Rules, bounds: set[int] | None = None, spa
     folded = fold(text)
     if bounds is None:
         bounds = token_bounds(folded, rules)
+        spans = [(0, len(folded))]
+    elif spans is None:
         spans = [(0, len(folded))]
     if scanned is None:
         scanned = scan(folded, rules)

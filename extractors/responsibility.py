@@ -87,7 +87,8 @@ def read_lists(text: str, start: int, end: int, rules: Rules, default_role: str 
     legends = [(lg.start, lg.end) for lg in find_legends(text, rules, start, end)]
     labels = [m for m in _labels(rules, colon=True).finditer(text, start, end)
               if not any(s <= m.start() < e for s, e in legends)]
-    bounds = [(None, default_role, start)] + [(m.group("label"), role_labels[m.group("label")], m.end()) for m in labels]
+    bounds = [(None, default_role, start)]
+    bounds += [(m.group("label"), role_labels[m.group("label")], m.end()) for m in labels]
     stops = [m.start() for m in labels] + [end]
     lists = []
     for (label, role, list_start), list_end in zip(bounds, stops):

@@ -18,11 +18,11 @@ from typing import NamedTuple
 
 import regex
 
-from policyparse.rules import Rules
 from policyparse.extractors.deadlines import Deadline, find_deadlines
 from policyparse.extractors.quantities import Quantity, find_quantities, scan
 from policyparse.extractors.text import Piece, clauses, fold, word_bounds
 from policyparse.model import Comparator, Kind, Target
+from policyparse.rules import Rules
 
 _LEADING_YEAR = regex.compile(r"\s*(?:(?:19|20)\d{2}\s*年(?![底末前内中初月第上下0-9]))?\s*")
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
@@ -104,7 +104,15 @@ class _Latest(NamedTuple):
 
 
 class _Span(NamedTuple):
-    """The indicator's span in the view (None when there is none), and the action read so far."""
+    """Where the indicator may stand in the view, and the action read so far."""
+
+    start: int
+    end: int
+    action: str | None
+
+
+class _Indicator(NamedTuple):
+    """The indicator's span in the view (None when there is none), and the action."""
 
     start: int | None
     end: int | None
@@ -225,20 +233,20 @@ class _Reader:
         span = _Span(span.start, words.end, words.action or span.action)
         if words.action is None and span.action is None:
             span = self._verb_in_phrase(span)
-        span = self._indicator_fallback(piece, quantity, _Span(*_trim(self.view, span.start, span.end), span.action),
-                                        same_group)
-        action = span.action
+        found = self._indicator_fallback(piece, quantity, _Span(*_trim(self.view, span.start, span.end), span.action),
+                                         same_group)
+        action = found.action
         if action is None and not words.own_verb and same_group:
             # A piece with no verb of its own takes the earlier action (规上产值1150亿元 → 实现); one
             # whose number comes with its own verb (增长, 提高到, 突破) does not. A bound word (不少于) is no verb.
             action = same_group.action
-        indicator = self.view[span.start:span.end] if span.start is not None else ""
+        indicator = self.view[found.start:found.end] if found.start is not None else ""
         comparator = (quantity.comparator_after or quantity.comparator_more or words.comparator
                       or (">=" if quantity.value_high is not None else "="))
         year, deadline = self._when(piece, quantity, default_year)
         return Target(
-            text="", indicator=indicator if span.start is not None else None, indicator_start=span.start,
-            indicator_end=span.end, action=action, value=quantity.value, value_low=quantity.value,
+            text="", indicator=indicator if found.start is not None else None, indicator_start=found.start,
+            indicator_end=found.end, action=action, value=quantity.value, value_low=quantity.value,
             value_high=quantity.value if quantity.value_high is None else quantity.value_high, unit=quantity.unit,
             value_base=quantity.value_base,
             value_base_high=quantity.value_base if quantity.value_base_high is None else quantity.value_base_high,
@@ -298,21 +306,22 @@ class _Reader:
                 return _Span(i + len(verb), span.end, verb) if adverb else _Span(span.start, i, verb)
         return span
 
-    def _indicator_fallback(self, piece: Piece, quantity: Quantity, span: _Span, same_group: _Latest | None) -> _Span:
+    def _indicator_fallback(self, piece: Piece, quantity: Quantity, span: _Span,
+                            same_group: _Latest | None) -> _Indicator:
         """With nothing before the number, the noun may follow it (实施30项节能减碳技术改造项目), or
         the indicator is the earlier target's in the same clause group (增长10%)."""
         if span.start < span.end:
-            return span
+            return _Indicator(*span)
         after_start, after_end = _trim(self.view, quantity.after_end, _trim(self.view, piece.start, piece.end)[1])
         if after_start < after_end and _HAN.search(self.view, after_start, after_end):
             # 两家园区创成省级绿色低碳园区: the verb in the phrase governs what follows it.
             for i in range(after_start, after_end):
                 if (verb := self.word_at(i, self.action_words)) and i + len(verb) < after_end:
-                    return _Span(i + len(verb), after_end, verb)
-            return _Span(after_start, after_end, span.action)
+                    return _Indicator(i + len(verb), after_end, verb)
+            return _Indicator(after_start, after_end, span.action)
         if same_group:
-            return _Span(same_group.indicator_start, same_group.indicator_end, span.action)
-        return _Span(None, None, span.action)
+            return _Indicator(same_group.indicator_start, same_group.indicator_end, span.action)
+        return _Indicator(None, None, span.action)
 
     def _when(self, piece: Piece, quantity: Quantity, default_year: int | None) -> tuple[int | None, str | None]:
         """The year (the last "YYYY年" before the number in its sentence, else the plan's) and the
@@ -428,4 +437,4 @@ def _shift(text: str, t: Target, offset: int) -> Target:
         start=t.start + offset, end=t.end + offset, text=text[t.start + offset:t.end + offset],
         indicator=None if indicator_start is None else text[indicator_start:indicator_end],
         indicator_start=indicator_start, indicator_end=indicator_end,
-        number_start=t.number_start + offset, number_end=t.number_end + offset)
+        number_start=moved(t.number_start), number_end=moved(t.number_end))

@@ -92,6 +92,7 @@ def clauses(text: str, start: int, end: int, rules: Rules, breaks: frozenset[int
     stops.update(b for b in breaks if start <= b < end)
     for i in sorted(stops):
         ch = text[i]
+        kind: str | None
         if i in breaks:
             kind = "sentence"
         elif ch == "\n":
@@ -127,7 +128,8 @@ def clauses(text: str, start: int, end: int, rules: Rules, breaks: frozenset[int
     return [p for p in pieces if text[p.start:p.end].strip()]
 
 
-_STOPS = regex.compile("[\n" + regex.escape(OPEN_QUOTES + CLOSE_QUOTES + SENTENCE_ENDS + GROUP_ENDS + CLAUSE_ENDS) + "]")
+_STOPS = regex.compile(
+    "[\n" + regex.escape(OPEN_QUOTES + CLOSE_QUOTES + SENTENCE_ENDS + GROUP_ENDS + CLAUSE_ENDS) + "]")
 _BLANKS = " \t\u3000"
 
 

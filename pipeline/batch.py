@@ -32,14 +32,13 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 
 import policyparse
 from policyparse import emit, extractors, rules
-from policyparse.errors import BatchError, PolicyParseError, internal_error
+from policyparse.documents import Failure, parse_one, planned_ids
+from policyparse.errors import BatchError, internal_error
 from policyparse.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
 from policyparse.model import SCHEMA_VERSION
-from policyparse.documents import Failure, parse_one, planned_ids
 from policyparse.run import Parser, default_parser, doc_id_for
 from policyparse.store import Entry, Parsed, Store, table_parts
 
@@ -97,7 +96,8 @@ def plan(inputs: Iterable[str], out: str | Path, max_bytes: int = DEFAULT_MAX_BY
     for path in files:
         doc_id = doc_id_for(path)
         entry = entries.get(doc_id)
-        if (entry and entry == Entry(doc_id, path, file_sha256(path, max_bytes), parser_id(rules_dir))
+        sha256 = file_sha256(path, max_bytes)
+        if (entry and sha256 is not None and entry == Entry(doc_id, path, sha256, parser_id(rules_dir))
                 and (out / f"{doc_id}.json").is_file()):
             todo.up_to_date.append(doc_id)
         else:
@@ -114,7 +114,7 @@ def run(todo: Plan, workers: int | None = None, executor: str = "local", schedul
         raise BatchError("--executor dask needs --scheduler ADDRESS")
     if not todo.jobs:
         outcomes: Iterable[Outcome] = ()
-    elif executor == "dask":
+    elif executor == "dask" and scheduler is not None:
         outcomes = run_dask(todo.jobs, functools.partial(parse_task, rules_dir=todo.rules_dir), scheduler, limits)
     else:
         outcomes = run_local(todo.jobs, functools.partial(store_task, out=str(todo.out), rules_dir=todo.rules_dir),
@@ -194,7 +194,8 @@ def parse_task(path: str, limits: Limits, rules_dir: str | None = None) -> Outco
     try:
         data = emit.to_dict(doc)
         rows = emit.table_rows(data)
-        return Parsed(Entry(doc.doc_id, doc.source, doc.sha256, parser_id(rules_dir)), emit.dataset_json(data), doc.text,
+        entry = Entry(doc.doc_id, doc.source, doc.sha256, parser_id(rules_dir))
+        return Parsed(entry, emit.dataset_json(data), doc.text,
                       rows, table_parts(rows))
     except Exception as exc:
         return Failure(path, "emit", internal_error(exc))
@@ -248,7 +249,7 @@ def run_local(paths: Iterable[str], task: Task, workers: int, limits: Limits) ->
     while queue:
         suspects: list[str] = []
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_end_with_parent) as pool:
-            running = {}
+            running: dict = {}  # future → path
             while (queue or running) and not suspects:
                 while queue and len(running) < 2 * workers:
                     path = queue.popleft()
@@ -262,7 +263,8 @@ def run_local(paths: Iterable[str], task: Task, workers: int, limits: Limits) ->
                         suspects.append(path)
                         continue
                     except Exception as exc:
-                        outcome = Failure(path, "worker", f"the worker could not hand back its result ({_one_line(exc)})")
+                        outcome = Failure(path, "worker",
+                                          f"the worker could not hand back its result ({_one_line(exc)})")
                     yield outcome
             suspects += running.values()
         # A worker died and the pool with it. Which of the documents then in the pool killed it
@@ -380,7 +382,8 @@ def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:
         try:
             lines = Path(text[1:]).read_text(encoding="utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
-            failures.append(Failure(text[1:], "input", f"cannot read the file list ({getattr(exc, 'strerror', None) or exc})"))
+            reason = getattr(exc, "strerror", None) or exc
+            failures.append(Failure(text[1:], "input", f"cannot read the file list ({reason})"))
             continue
         for line in map(str.strip, lines):
             if line and not line.startswith("#"):
@@ -418,7 +421,7 @@ def parser_id(rules_dir: str | None = None) -> str:
                 digest.update(path.read_bytes())
 
     for package in (policyparse, extractors):
-        add(package.__name__, Path(package.__file__).parent, lambda path: True)
+        add(package.__name__, Path(package.__path__[0]), lambda path: True)
     add("rules.loader", rules.RULES_DIR, lambda path: path.suffix == ".py")
     add("rules", Path(rules_dir) if rules_dir else rules.RULES_DIR, lambda path: path.suffix != ".py")
     return digest.hexdigest()[:16]

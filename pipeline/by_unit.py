@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from policyparse.model import Role, Scope, Source, TargetRef, UnitEntry, UnitTask
 
 if TYPE_CHECKING:
-    from policyparse.model import Document, Responsibility, Target
+    from policyparse.model import AnnexRow, Document, Responsibility, Section, Target
 
 ROLE_ORDER = {Role.LEAD: 0, Role.SUPPORT: 1, Role.UNSPECIFIED: 2}
 
@@ -16,8 +16,8 @@ def by_unit(doc: Document) -> list[UnitEntry]:
     """One entry per unit (by full name; as written when the name is unknown or generic), in
     the order the document first names them; its tasks by role (lead, support, unspecified),
     then in document order. A body note's task is its section; an annex row's is the row."""
-    sections = {s.path: s for s in doc.sections}
-    rows = {r.seq: r for r in doc.annex_rows}
+    sections: dict[str | None, Section] = {s.path: s for s in doc.sections}
+    rows: dict[str | None, AnnexRow] = {r.seq: r for r in doc.annex_rows}
     units: dict[str, dict] = {}
     for r in doc.responsibilities:
         key = r.unit_full or r.unit

@@ -57,7 +57,9 @@ def stacked_bars(rows: list[tuple[str, str | None, dict[str, int]]], series: dic
     top = max(step * -(-largest // step), 1)
     scale = plot_w / top
     totals = {name: sum(counts.get(name, 0) for _, _, counts in rows) for name in series}
-    legend, x, y = [], 0, 6
+    legend: list[str] = []
+    x: float = 0
+    y = 6
     for name, colour in series.items():
         text = f"{name} {totals[name]}"
         item_w = 16 + int(display_width(text) * CHAR) + 14

@@ -6,16 +6,21 @@ broken rule file."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from policyparse import diff, emit, emit_diff, emit_report, emit_xlsx, evaluate, golden, report
-from policyparse.errors import BatchError, PolicyParseError, internal_error
-from policyparse.limits import (DEFAULT_LIMITS, DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_MEMORY_MB,
-                             DEFAULT_MAX_PAGES, DEFAULT_MAX_SECONDS, Limits)
-from policyparse.messages import Messages
 from policyparse.documents import Failure, documents, load_one
+from policyparse.errors import BatchError, PolicyParseError
+from policyparse.limits import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_CHARS,
+    DEFAULT_MAX_MEMORY_MB,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_SECONDS,
+    Limits,
+)
+from policyparse.messages import Messages
 from policyparse.model import Document
 from policyparse.rules import RuleError
 from policyparse.run import Parser, default_parser
@@ -277,9 +282,11 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("batch", help="parse an archive (folders, globs, @lists) into one dataset and DIR/plans.db; "
                                      "re-runs parse only new or changed files")
     b.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="files, folders (walked recursively), glob patterns, or @LIST (a file naming one input per line)")
+                   help="files, folders (walked recursively), glob patterns, or @LIST (a file naming one input "
+                        "per line)")
     b.add_argument("--out", default="output", metavar="DIR", help="output folder (default: output)")
-    b.add_argument("--workers", type=_positive, default=None, metavar="N", help="worker processes (default: one per CPU)")
+    b.add_argument("--workers", type=_positive, default=None, metavar="N",
+                   help="worker processes (default: one per CPU)")
     b.add_argument("--executor", choices=["local", "dask"], default="local",
                    help="local process pool, or an existing dask.distributed cluster (needs --scheduler)")
     b.add_argument("--scheduler", metavar="ADDRESS", help="the dask scheduler, e.g. tcp://10.0.0.5:8786")

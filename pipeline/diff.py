@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
+from typing import Any
 
 from policyparse.model import AnnexRow, Document, Responsibility, Role, Scope, Section, Source, Target, to_json
 from policyparse.rules import Rules
@@ -205,8 +206,8 @@ def _align_targets(old: tuple[Target, ...], new: tuple[Target, ...], sections: d
     matched_new = {j for j, _ in matched.values()}
     for i, (j, score) in sorted(matched.items()):
         a, b = old[i], new[j]
-        common = dict(where_old=_where_target(a), where_new=_where_target(b), indicator=b.indicator,
-                      score=score, text_old=a.text, text_new=b.text)
+        common: dict[str, Any] = dict(where_old=_where_target(a), where_new=_where_target(b), indicator=b.indicator,
+                                      score=score, text_old=a.text, text_new=b.text)
         (low_a, _high_a), (low_b, _high_b) = value[id(a)], value[id(b)]
         if value[id(a)] != value[id(b)]:
             relative = (low_b - low_a) / low_a if low_a else None

@@ -45,7 +45,8 @@ def markdown(result: Diff) -> str:
         lines += ["", f"## {kind}", "", "| where (old → new) | indicator | old | new | change | text |",
                   "|---|---|---|---|---|---|"]
         for c in (c for c in result.changes if c.change == kind):
-            where = " → ".join(w for w in (c.where_old, c.where_new) if w) if c.where_old != c.where_new else c.where_old
+            where = (" → ".join(w for w in (c.where_old, c.where_new) if w) if c.where_old != c.where_new
+                     else c.where_old)
             relative = f"{c.relative_change:+.1%}" if c.relative_change is not None else ""
             text = c.text_new or c.text_old or ""
             lines.append(f"| {where} | {c.indicator or ''} | {_md(cell(c.old))} | {_md(cell(c.new))} | {relative} "

@@ -13,12 +13,11 @@ that editing the cell does not turn it into a formula."""
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from policyparse.chart import display_width
-from policyparse.emit import FORMULA_STARTS, atomic_write, frames, neutralise, read_datasets
-from policyparse.emit import cell
+from policyparse.emit import FORMULA_STARTS, atomic_write, cell, frames, neutralise, read_datasets
 from policyparse.emit_diff import DIFF_COLUMNS
 
 # Sheets in reading order: the documents, what they say, who does it, what the parser noticed.
@@ -26,7 +25,7 @@ DATASET_SHEETS = ("documents", "sections", "annex_rows", "targets", "responsibil
 # Quantities Excel should show whole: 220,000,000,000 rather than 2.2E+11.
 QUANTITY_COLUMNS = {"value", "value_low", "value_high", "value_base", "value_base_high", "old", "new"}
 SCORE_COLUMNS = {"score", "link_score"}
-FIXED_DATE = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the zip entries' date too
+FIXED_DATE = datetime(1980, 1, 1, tzinfo=UTC)  # the zip entries' date too
 MIN_WIDTH, MAX_WIDTH = 6, 60
 
 

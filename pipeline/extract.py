@@ -3,7 +3,6 @@ read as blank) and from each annex task cell (a cell is its own region: sentence
 hedges and inherited words never cross a cell boundary)."""
 from __future__ import annotations
 
-
 from policyparse.extractors.responsibility import find_notes
 from policyparse.extractors.targets import find_targets
 from policyparse.model import Finding, FindingCode, Location, Section, Source, Target
@@ -16,12 +15,13 @@ def extract(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Target, ...]
     year = seg.header.year
     masked = tuple((n.start, n.end) for n in find_notes(text, rules, seg.body_start, seg.body_end)) + seg.heading_marks
     breaks = tuple(s.title_end for s in seg.sections)
-    placed = []  # (target, source, section path, annex seq)
+    placed: list[tuple[Target, Source, str | None, str | None]] = []  # (target, source, section path, annex seq)
     for t in find_targets(text, seg.body_start, seg.body_end, rules, year, masked, breaks):
         section = innermost_section(seg.sections, t.start)
         placed.append((t, Source.BODY, section.path if section else None, None))
     for row in seg.annex_rows:
-        placed += [(t, Source.ANNEX, None, row.seq) for t in find_targets(text, row.task_start, row.task_end, rules, year)]
+        found = find_targets(text, row.task_start, row.task_end, rules, year)
+        placed += [(t, Source.ANNEX, None, row.seq) for t in found]
     records = tuple(t.evolve(target_id=f"T{i:04d}", source=source, section_path=path, annex_seq=seq)
                     for i, (t, source, path, seq) in enumerate(placed, 1))
     known_base_units = {u.base_unit for u in rules.units.values()}

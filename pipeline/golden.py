@@ -68,11 +68,8 @@ def compare(expected: dict, actual: dict) -> list[str]:
             problems.append(f"document.{field}: expected {expected['document'].get(field)!r}, "
                             f"got {actual['document'].get(field)!r}")
     for name, (columns, key_fields) in TABLES.items():
-        def key(row):
-            return tuple(row[k] for k in key_fields)
-
-        want = {key(r): r for r in expected[name]}
-        got = {key(r): r for r in actual[name]}
+        want = {_key(r, key_fields): r for r in expected[name]}
+        got = {_key(r, key_fields): r for r in actual[name]}
         for k, row in want.items():
             label = f"{name} [{' | '.join(k)}]"
             if k not in got:
@@ -83,7 +80,13 @@ def compare(expected: dict, actual: dict) -> list[str]:
                     problems.append(f"{label}: {column}: expected {row[column]!r}, got {got[k][column]!r}")
         for k in got:
             if k not in want:
-                problems.append(f"{name} [{' | '.join(k)}]: unexpected (the parser found it, the golden file has no such row)")
-        if [key(r) for r in expected[name] if key(r) in got] != [key(r) for r in actual[name] if key(r) in want]:
+                problems.append(f"{name} [{' | '.join(k)}]: unexpected (the parser found it, the golden file has no "
+                                "such row)")
+        if ([_key(r, key_fields) for r in expected[name] if _key(r, key_fields) in got]
+                != [_key(r, key_fields) for r in actual[name] if _key(r, key_fields) in want]):
             problems.append(f"{name}: rows are in a different order")
     return problems
+
+
+def _key(row: dict, key_fields: tuple[str, ...]) -> tuple:
+    return tuple(row[k] for k in key_fields)

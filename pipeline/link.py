@@ -27,7 +27,8 @@ COMPARED = (("hedged", "hedge"), ("comparator", "comparator"), ("kind", "kind"))
 
 
 def link(text: str, sections: tuple[Section, ...], rows: tuple[AnnexRow, ...], targets: tuple[Target, ...],
-         responsibilities: tuple[Responsibility, ...], rules: Rules) -> tuple[tuple[AnnexRow, ...], tuple[Finding, ...]]:
+         responsibilities: tuple[Responsibility, ...], rules: Rules
+         ) -> tuple[tuple[AnnexRow, ...], tuple[Finding, ...]]:
     if not rows or not sections:  # nothing to link (no_sections already says why)
         return rows, ()
     parents = {s.path.rsplit("/", depth)[0] for s in sections for depth in range(1, s.path.count("/") + 1)}
@@ -132,7 +133,8 @@ def _name_findings(text: str, row: AnnexRow, section: Section, sections: tuple[S
     headings over the linked section (`on_path`: the section and those above it), and a task
     cell that opens with the measure's title."""
     findings = []
-    if row.measure and row.measure_start is not None and all(s.title != row.measure for s in on_path):
+    if (row.measure and row.measure_start is not None and row.measure_end is not None
+            and all(s.title != row.measure for s in on_path)):
         alike = max(on_path, key=lambda s: title_similarity(row.measure, s.title))
         elsewhere = next((s for s in sections if s.title == row.measure), None)
         if title_similarity(row.measure, alike.title) >= RENAME_SIMILARITY:
@@ -209,7 +211,7 @@ class _Units:
 
     def __init__(self, responsibilities: tuple[Responsibility, ...]):
         self.in_section: dict[str, list[Responsibility]] = {}
-        self.in_row: dict[str, list[Responsibility]] = {}
+        self.in_row: dict[str | None, list[Responsibility]] = {}
         for r in responsibilities:
             if r.scope == Scope.SECTION and r.section_path:
                 self.in_section.setdefault(r.section_path, []).append(r)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Iterable, Iterator, TypeVar
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
 T = TypeVar("T")
 

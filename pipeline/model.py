@@ -506,7 +506,8 @@ class Document(Record):
     sections: tuple[Section, ...] = column("the headings (below)", (), csv=False)
     annex_rows: tuple[AnnexRow, ...] = column("the annex task table's rows (below)", (), csv=False)
     targets: tuple[Target, ...] = column("the targets (below)", (), csv=False)
-    responsibilities: tuple[Responsibility, ...] = column("the units of the notes and annex rows (below)", (), csv=False)
+    responsibilities: tuple[Responsibility, ...] = column("the units of the notes and annex rows (below)", (),
+                                                          csv=False)
     findings: tuple[Finding, ...] = column("what the parser noticed (below)", (), csv=False)
 
     # The dataset's record lists, in the order the JSON and the tables hold them.
@@ -713,12 +714,12 @@ def read_value(annotation: Any, value: Any, where: str) -> Any:
     if origin is tuple:
         if not isinstance(value, list):
             raise DatasetError(where, f"expected a list, got {_kind(value)}")
-        args = _args(annotation)
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(read_value(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
-        if len(args) != len(value):
-            raise DatasetError(where, f"expected {len(args)} items, got {len(value)}")
-        return tuple(read_value(a, v, f"{where}[{i}]") for i, (a, v) in enumerate(zip(args, value)))
+        items = _args(annotation)
+        if len(items) == 2 and items[1] is Ellipsis:
+            return tuple(read_value(items[0], v, f"{where}[{i}]") for i, v in enumerate(value))
+        if len(items) != len(value):
+            raise DatasetError(where, f"expected {len(items)} items, got {len(value)}")
+        return tuple(read_value(a, v, f"{where}[{i}]") for i, (a, v) in enumerate(zip(items, value)))
     if annotation is Field:
         if not isinstance(value, dict):
             raise DatasetError(where, f"expected text, got {_kind(value)}")

@@ -16,8 +16,7 @@ from pathlib import Path
 
 from policyparse.chart import stacked_bars
 from policyparse.emit import cell
-from policyparse.model import (Document, Field, Responsibility, Role, Scope, Source, Target, UnitEntry,
-                               to_json)
+from policyparse.model import Document, Field, Responsibility, Role, Scope, Source, Target, UnitEntry, to_json
 
 CSS = Path(__file__).with_name("report.css").read_text(encoding="utf-8")
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -130,7 +129,7 @@ def marked_text(doc: Document, leads: dict[str, list[str]], anchors: set[int]) -
     spans = [(s.start, s.title_end, "c", "h") for s in doc.sections]  # (start, end, layer, key)
     for t in doc.targets:
         spans.append((t.start, t.end, "t", t.target_id))
-        if t.indicator_start is not None:
+        if t.indicator_start is not None and t.indicator_end is not None:
             spans.append((t.indicator_start, t.indicator_end, "c", "ind"))
     for r in doc.responsibilities:
         spans.append((r.start, r.end, "c", f"u-{r.role}"))
@@ -368,8 +367,10 @@ def _change_values(c: dict) -> tuple[str, str]:
                 "、".join(f"<ins>{e(u)}</ins>" if u not in before else e(u) for u in after))
     if c["change"] in ("measure_renamed", "row_added", "row_removed") and old and new:
         return inline_diff(old, new)
-    return tuple("" if v is None else f'<span class="num">{e(COMPARATORS.get(v, v) if isinstance(v, str) else fmt_number(v))}'
-                 f'</span>' for v in (old, new))
+    before, after = ("" if v is None else
+                     f'<span class="num">{e(COMPARATORS.get(v, v) if isinstance(v, str) else fmt_number(v))}</span>'
+                     for v in (old, new))
+    return before, after
 
 
 def _where(where: str | None) -> str:
@@ -408,5 +409,6 @@ def diff_page(data: dict) -> str:
             f'<p class="meta">Comparing <code>{e(old["doc_id"])}</code> ({old_label}) with '
             f'<code>{e(new["doc_id"])}</code> ({new_label}): <del>only in the old plan</del> · '
             f'<ins>only in the new plan</ins></p></header><main class="single">'
-            + "<h2>Changes</h2>" + (summary if groups else '<p class="none">No changes.</p>') + "".join(sections) + "</main>")
+            + "<h2>Changes</h2>" + (summary if groups else '<p class="none">No changes.</p>') + "".join(sections)
+            + "</main>")
     return page(f'diff {old["doc_id"]} → {new["doc_id"]} · policyparse', body)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from policyparse.extract import innermost_section
 from policyparse.extractors.responsibility import Legend, UnitList, find_legends, find_notes, label_role, read_lists
 from policyparse.extractors.unit_names import full_name, is_generic, jurisdiction_of
-from policyparse.extract import innermost_section
 from policyparse.model import Finding, FindingCode, Location, Responsibility, Role, RoleRule, Scope
 from policyparse.rules import Rules
 from policyparse.segment import Segmented
@@ -48,7 +48,7 @@ def resolve(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Responsibili
     support_role = label_role(header.get("support_units", ""), rules) or "support"
     for row in seg.annex_rows:
         lists = read_lists(text, row.units_start, row.units_end, rules, units_role)
-        if row.support_units_start is not None:
+        if row.support_units_start is not None and row.support_units_end is not None:
             lists += read_lists(text, row.support_units_start, row.support_units_end, rules, support_role)
         place = _Place(Scope.ANNEX_ROW, None, row.seq, Location.rows(row.seq), row.units_start,
                        row.support_units_end if row.support_units_end is not None else row.units_end)
@@ -174,4 +174,4 @@ def _unknown_units(responsibilities: list[Responsibility]) -> list[Finding]:
 
 
 def _where(r: Responsibility) -> Location:
-    return Location.rows(r.annex_seq) if r.scope == Scope.ANNEX_ROW else Location.section(r.section_path)
+    return Location.rows(r.annex_seq or "") if r.scope == Scope.ANNEX_ROW else Location.section(r.section_path)

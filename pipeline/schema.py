@@ -12,8 +12,17 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
-from policyparse.model import (FINDING_CODES, TABLES, Document, Field, Header, Location, Record, field_type,
-                               table_columns)
+from policyparse.model import (
+    FINDING_CODES,
+    TABLES,
+    Document,
+    Field,
+    Header,
+    Location,
+    Record,
+    field_type,
+    table_columns,
+)
 
 # Python type → SQLite column type. A float is REAL, not NUMERIC: a float in the JSON even when
 # whole (link_score 1.0) would read back from NUMERIC as 1.
@@ -67,7 +76,8 @@ def _type_name(cls: type, name: str) -> str:
         text = " / ".join(f"`{m.value}`" for m in base)
     elif typing.get_origin(base) is tuple:
         item = typing.get_args(base)[0]
-        text = f"list of {item.__name__ if isinstance(item, type) and issubclass(item, Record) else _type_name_of(item)}"
+        named = isinstance(item, type) and issubclass(item, Record)
+        text = f"list of {item.__name__ if named else _type_name_of(item)}"
     elif isinstance(base, type) and issubclass(base, Record):
         text = base.__name__
     else:

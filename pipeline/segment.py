@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 import regex
 
-from policyparse.rules import Rules
 from policyparse.extractors.header import lines, read_header
 from policyparse.model import AnnexRow, Field, Finding, FindingCode, Header, Location, Place, Section, TableBlock
-
+from policyparse.rules import Rules
 
 _TITLE_END = regex.compile(r"[。，,；;\u3000]")
 _DOCUMENT, _ANNEX = Location(Place.DOCUMENT), Location(Place.ANNEX)
@@ -174,16 +173,11 @@ def _annex_rows(text: str, table: TableBlock, findings: list[Finding],
                                     f"header has {len(header_cells)}", where=_ANNEX, start=cells[0][0],
                                     end=cells[-1][1]))
 
-        def cell(role: str) -> tuple[int, int]:
-            index = columns.get(role)
-            if index is None or index >= len(cells):
-                return (cells[-1][1], cells[-1][1])
-            return cells[index]
-
         for role in fills_down:
-            start, end = cell(role)
+            start, end = _cell(cells, columns, role)
             filled[role] = text[start:end] or filled.get(role, "")
-        seq, measure, task, units, support = (cell(f) for f in ("seq", "measure", "task", "units", "support_units"))
+        seq, measure, task, units, support = (_cell(cells, columns, f)
+                                              for f in ("seq", "measure", "task", "units", "support_units"))
         has_measure, has_support = "measure" in columns, "support_units" in columns
         rows.append(AnnexRow(
             seq=text[seq[0]:seq[1]],
@@ -204,3 +198,11 @@ def _annex_rows(text: str, table: TableBlock, findings: list[Finding],
             support_units_end=support[1] if has_support else None,
         ))
     return annex_header, tuple(rows)
+
+
+def _cell(cells: tuple[tuple[int, int], ...], columns: dict[str, int], role: str) -> tuple[int, int]:
+    """The span of a row's cell of a role; an empty span at the row's end when it has none."""
+    index = columns.get(role)
+    if index is None or index >= len(cells):
+        return (cells[-1][1], cells[-1][1])
+    return cells[index]

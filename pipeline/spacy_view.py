@@ -21,7 +21,7 @@ def to_spacy(document: Document, rules: Rules | None = None):
     cuts = token_bounds(text, rules)
     for t in document.targets:
         cuts |= {t.start, t.end}
-        if t.indicator_start is not None:
+        if t.indicator_start is not None and t.indicator_end is not None:
             cuts |= {t.indicator_start, t.indicator_end}
     for r in document.responsibilities:
         cuts |= {r.start, r.end}

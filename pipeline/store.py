@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from policyparse import emit
 from policyparse.errors import BatchError
@@ -45,7 +45,8 @@ def _schema() -> list[str]:
             defs = [f"{_q(c)} {sql_type(name, c)}" + (" PRIMARY KEY" if c == "doc_id" else "") for c in columns]
         else:
             # n: the record's position in its document, so a table reads back in document order.
-            defs = ["doc_id TEXT NOT NULL", "n INTEGER NOT NULL", *(f"{_q(c)} {sql_type(name, c)}" for c in columns[1:]),
+            defs = ["doc_id TEXT NOT NULL", "n INTEGER NOT NULL",
+                    *(f"{_q(c)} {sql_type(name, c)}" for c in columns[1:]),
                     "PRIMARY KEY (doc_id, n)"]
         statements.append(f"CREATE TABLE {name} ({', '.join(defs)})")
     statements += [
@@ -256,7 +257,8 @@ class Store:
         insert = f"INSERT INTO {name} ({', '.join(map(_q, names))}) VALUES ({', '.join('?' * len(names))})"
         try:
             self.db.executemany(insert, values)
-        except OverflowError:  # SQLite integers are 64-bit; a larger whole number (no plan writes one) goes in as a float
+        except OverflowError:
+            # SQLite integers are 64-bit; a larger whole number (no plan writes one) goes in as a float.
             # executemany stopped at the row that overflowed: the rows before it are in, so replace them.
             self.db.executemany(insert.replace("INSERT", "INSERT OR REPLACE", 1),
                                 [tuple(map(_sql_value, row)) for row in values])

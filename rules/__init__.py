@@ -145,7 +145,7 @@ class _Files:
         except InvalidOperation:
             raise RuleError(f"{self.name(name)}:{lineno}: not a number: {text!r}") from None
 
-    def regex(self, name: str, lineno: int, text: str) -> regex.Pattern:
+    def pattern(self, name: str, lineno: int, text: str) -> regex.Pattern:
         try:
             return regex.compile(text)
         except regex.error as exc:
@@ -172,7 +172,7 @@ class _Files:
 
     def example_rules(self, name: str, kinds: set[str] | None) -> tuple[ExampleRule, ...]:
         """Rows of kind, pattern, example, counter-example (`kinds`: the kinds allowed, None: any)."""
-        return tuple(ExampleRule(kind if kinds is None else self.choice(name, n, kind, kinds), self.regex(name, n, p),
+        return tuple(ExampleRule(kind if kinds is None else self.choice(name, n, kind, kinds), self.pattern(name, n, p),
                                  example, counter)
                      for n, (kind, p, example, counter) in self.table(name, 4))
 
@@ -259,7 +259,7 @@ def load(folder: Path | str = RULES_DIR) -> Rules:
     for n, (word, position) in f.table("approximators.tsv", 2):
         approximators[f.choice("approximators.tsv", n, position, set(approximators))].append(word)
     deadlines = tuple(
-        (f.choice("deadlines.tsv", n, kind, DEADLINE_KINDS), f.regex("deadlines.tsv", n, p))
+        (f.choice("deadlines.tsv", n, kind, DEADLINE_KINDS), f.pattern("deadlines.tsv", n, p))
         for n, (kind, p) in f.table("deadlines.tsv", 2)
     )
     hedges = {
@@ -272,21 +272,21 @@ def load(folder: Path | str = RULES_DIR) -> Rules:
     }
     kind_markers = f.by_position("kind_markers.tsv", KINDS, ("before", "suffix"))
     non_targets = tuple(
-        NonTargetRule(rule_id, f.regex("non_targets.tsv", n, pattern), example, excluded, counter, kept)
+        NonTargetRule(rule_id, f.pattern("non_targets.tsv", n, pattern), example, excluded, counter, kept)
         for n, (rule_id, pattern, example, excluded, counter, kept) in f.table("non_targets.tsv", 6)
     )
     headings = tuple(
-        (int(f.choice("headings.tsv", n, level, {"1", "2", "3", "4"})), f.regex("headings.tsv", n, pattern))
+        (int(f.choice("headings.tsv", n, level, {"1", "2", "3", "4"})), f.pattern("headings.tsv", n, pattern))
         for n, (level, pattern) in f.table("headings.tsv", 2)
     )
     annex_columns = tuple(
         ColumnRule(f.choice("annex_columns.tsv", n, role, ANNEX_FIELDS),
                    f.choice("annex_columns.tsv", n, required, {"yes", "no"}) == "yes",
                    f.choice("annex_columns.tsv", n, fills_down, {"yes", "no"}) == "yes",
-                   f.regex("annex_columns.tsv", n, p))
+                   f.pattern("annex_columns.tsv", n, p))
         for n, (role, required, fills_down, p) in f.table("annex_columns.tsv", 4)
     )
-    note_patterns = tuple(f.group(f.regex("notes.tsv", n, p), "units", "notes.tsv", n)
+    note_patterns = tuple(f.group(f.pattern("notes.tsv", n, p), "units", "notes.tsv", n)
                           for n, (_kind, p) in f.table("notes.tsv", 2))
     lead_markers = f.example_rules("lead_markers.tsv", None)
     for n, rule in zip((n for n, _cells in f.table("lead_markers.tsv", 4)), lead_markers):
@@ -301,14 +301,15 @@ def load(folder: Path | str = RULES_DIR) -> Rules:
     legends = tuple((c, _alternation([r.pattern for r in lead_markers if r.kind == f"legend_{c}"]))
                     for c in conventions)
     role_labels = {
-        label: f.choice("role_labels.tsv", n, role, ROLE_LABEL_ROLES) for n, (label, role) in f.table("role_labels.tsv", 2)
+        label: f.choice("role_labels.tsv", n, role, ROLE_LABEL_ROLES)
+        for n, (label, role) in f.table("role_labels.tsv", 2)
     }
     jurisdiction = tuple(
-        ExampleRule("jurisdiction", f.group(f.regex("jurisdiction.tsv", n, p), "jurisdiction", "jurisdiction.tsv", n),
+        ExampleRule("jurisdiction", f.group(f.pattern("jurisdiction.tsv", n, p), "jurisdiction", "jurisdiction.tsv", n),
                     example, expected)
         for n, (p, example, expected) in f.table("jurisdiction.tsv", 3)
     )
-    header = {field: f.regex("header.tsv", n, p) for n, (field, p) in f.table("header.tsv", 2)}
+    header = {field: f.pattern("header.tsv", n, p) for n, (field, p) in f.table("header.tsv", 2)}
     for field in HEADER_FIELDS:
         if field not in header:
             raise RuleError(f"{f.name('header.tsv')}: missing the {field} rule")
@@ -336,10 +337,10 @@ def load(folder: Path | str = RULES_DIR) -> Rules:
         note_patterns=note_patterns,
         lead_markers=lead_markers,
         lead_mark=markers["lead_mark"],
-        legends=legends,  # type: ignore[arg-type]
+        legends=legends,
         open_list=markers["open_list"],
         role_labels=role_labels,
-        generic_units=tuple(ExampleRule("generic", f.regex("generic_units.tsv", n, p), example, counter)
+        generic_units=tuple(ExampleRule("generic", f.pattern("generic_units.tsv", n, p), example, counter)
                             for n, (p, example, counter) in f.table("generic_units.tsv", 3)),
         unit_aliases=f.unit_aliases("unit_aliases.tsv"),
         jurisdiction=jurisdiction,

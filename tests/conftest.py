@@ -27,7 +27,7 @@ def bundled_rules():
     return default_parser().rules
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parsed(path: Path):
     """One parse per file for the whole test session (documents are immutable)."""
     from policyparse import parse

@@ -13,9 +13,9 @@ the diff and history of the seed and its variant. Not a test: it takes a few min
 from __future__ import annotations
 
 import shutil
-import tempfile
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -384,7 +384,7 @@ def test_the_readme_queries_answer_what_the_csv_tables_say(tmp_path):
     db = sqlite3.connect(out / DB_NAME)
     tables = {name: pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
               for name in ("documents", "targets", "responsibilities")}
-    for name, frame in tables.items():
+    for frame in tables.values():
         frame["order"] = range(len(frame))
     targets = tables["targets"]
     leads = tables["responsibilities"].query("role == 'lead'").rename(columns={"unit": "lead"})

@@ -9,8 +9,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from chromium import Chromium, find
+
 from conftest import ROOT
 from policyparse import parse
 from policyparse.diff import diff

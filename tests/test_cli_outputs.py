@@ -4,9 +4,9 @@ import json
 
 import pytest
 from openpyxl import load_workbook
+from test_cli import run
 
 from conftest import FIXTURES, ROOT, SEED
-from test_cli import run
 
 VARIANT = ROOT / "tests" / "diff" / "yueqing-2024-variant.txt"
 SMALL = FIXTURES / "excerpt-2025-work-points.txt"

@@ -48,7 +48,7 @@ def test_crlf_becomes_lf_and_offsets_map_back_to_the_file():
     ("empty.txt", b"", "empty file"),
     ("blank.txt", b"  \n\n \t\n", "no text"),
     ("junk.txt", bytes(range(256)) * 4, "binary data"),
-    ("nul.txt", "新增企业3家".encode("utf-8") + b"\x00\x00", "binary data"),
+    ("nul.txt", "新增企业3家".encode() + b"\x00\x00", "binary data"),
     ("latin.txt", "Kunden über Größe, naïve façade".encode("latin-1") * 20, "undecodable"),
     ("bad-bom.txt", codecs.BOM_UTF8 + b"\xff\xfe\xfa", "undecodable bytes at offset"),
 ])

@@ -3,9 +3,9 @@ reason for each PDF that cannot be read (encrypted, damaged, scanned, fonts with
 with the work bounded."""
 import pdfplumber
 import pytest
+from make_bad import pdf, stream
 
 from conftest import FIXTURES, QINGTIAN, SEED, parsed
-from make_bad import pdf, stream
 from policyparse import InputError
 from policyparse.ingest import ingest
 from policyparse.ingest import pdf as pdf_backend

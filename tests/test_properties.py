@@ -5,10 +5,10 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import bundled_rules
 from policyparse.extractors.numerals import parse_arabic, parse_chinese
 from policyparse.extractors.quantities import find_quantities
 from policyparse.extractors.targets import find_targets
-from conftest import bundled_rules
 
 RULES = bundled_rules()
 

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import ROOT
 from policyparse import parse
-from policyparse.model import (Comparator, Document, Header, Kind, Responsibility, Role, Scope, Source, Target)
 from policyparse.diff import diff
+from policyparse.model import Comparator, Document, Header, Kind, Responsibility, Role, Scope, Source, Target
 from policyparse.report import diff_page, document_page, index_page, inline_diff, summary, target_leads
 
 VARIANT = ROOT / "tests" / "diff" / "yueqing-2024-variant.txt"

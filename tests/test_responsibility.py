@@ -1,10 +1,10 @@
 """Who leads what: a note (or an annex table) in, units with roles and full names out.
 
 Each test is one lead-marking convention, written as a notice would write it."""
+from conftest import bundled_rules
 from policyparse.extractors.responsibility import find_notes
 from policyparse.resolve import resolve
 from policyparse.segment import segment
-from conftest import bundled_rules
 
 RULES = bundled_rules()
 

@@ -1,7 +1,7 @@
 """Segmentation on small notices: header fields, heading hierarchy, the annex table."""
+from conftest import bundled_rules
 from policyparse.normalise import normalise
 from policyparse.segment import segment
-from conftest import bundled_rules
 
 RULES = bundled_rules()
 

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import bundled_rules
 from policyparse.extractors.quantities import find_quantities
 from policyparse.extractors.targets import find_targets
-from conftest import bundled_rules
 
 RULES = bundled_rules()
 

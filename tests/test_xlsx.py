@@ -9,13 +9,20 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from conftest import FIXTURES, ROOT, SEED
+from conftest import FIXTURES, ROOT
 from policyparse import parse, to_dict
 from policyparse.diff import diff
 from policyparse.emit import write_document, write_tables
 from policyparse.emit_diff import DIFF_COLUMNS
-from policyparse.emit_xlsx import DATASET_SHEETS, MAX_WIDTH, MIN_WIDTH, neutralise, workbook, write_dataset_xlsx, \
-    write_diff_xlsx
+from policyparse.emit_xlsx import (
+    DATASET_SHEETS,
+    MAX_WIDTH,
+    MIN_WIDTH,
+    neutralise,
+    workbook,
+    write_dataset_xlsx,
+    write_diff_xlsx,
+)
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from policyparse.errors import InputError, UnsupportedFormat
 from policyparse.ingest import txt

@@ -177,16 +177,12 @@ def _table(table) -> list[list[str]]:
     pending: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
     for tr in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
         row: list[str] = []
-
-        def fill_covered():
-            while pending.get(len(row), 0) > 0:
-                pending[len(row)] -= 1
-                row.append("")
-
         for cell in tr:
             if _tag(cell) not in ("td", "th"):
                 continue
-            fill_covered()
+            while pending.get(len(row), 0) > 0:  # the columns a rowspan from above covers
+                pending[len(row)] -= 1
+                row.append("")
             column = len(row)
             colspan, rowspan = _span(cell.get("colspan")), _span(cell.get("rowspan"))
             row.append("\n".join(_cell_lines(cell)))

@@ -9,8 +9,8 @@ columns continues it (a table the author split, or one that a PDF breaks across 
 that repeat the first row (a header row repeated on every page) are dropped."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 from policyparse.model import PageSpan, TableBlock
 

@@ -42,7 +42,8 @@ def read(name: str, data: bytes) -> Extracted:
         command = [program, f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}", "--headless", "--norestore",
                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(Path(tmp) / "out"), str(source)]
         try:
-            done = subprocess.run(command, capture_output=True, timeout=CONVERT_TIMEOUT_SECONDS, stdin=subprocess.DEVNULL)
+            done = subprocess.run(command, capture_output=True, timeout=CONVERT_TIMEOUT_SECONDS,
+                                  stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             raise InputError(name, f"LibreOffice did not convert it within {CONVERT_TIMEOUT_SECONDS} s") from None
         except OSError as exc:

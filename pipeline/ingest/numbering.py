@@ -15,6 +15,7 @@ Bullets are not numbers and give no label."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import overload
 
 from docx.oxml.ns import qn
 
@@ -46,6 +47,14 @@ def _val(parent, tag: str) -> str | None:
     return None if child is None else child.get(W_VAL)
 
 
+@overload
+def _int(value: str | None, default: int) -> int: ...
+
+
+@overload
+def _int(value: str | None, default: None = None) -> int | None: ...
+
+
 def _int(value: str | None, default: int | None = None) -> int | None:
     try:
         return int(value) if value is not None else default
@@ -68,7 +77,7 @@ class Numbering:
     def __init__(self, numbering_element, styles_element):
         self._abstract: dict[str, dict[int, Level]] = {}
         self._style_link: dict[str, str] = {}  # abstractNum that takes its levels from a numbering style
-        self._nums: dict[str, tuple[str, dict[int, Level], dict[int, int]]] = {}
+        self._nums: dict[str, tuple[str | None, dict[int, Level], dict[int, int]]] = {}
         if numbering_element is not None:
             for abstract in numbering_element.findall(qn("w:abstractNum")):
                 key = abstract.get(qn("w:abstractNumId"))
@@ -77,7 +86,8 @@ class Numbering:
                 if link:
                     self._style_link[key] = link
             for num in numbering_element.findall(qn("w:num")):
-                overrides, starts = {}, {}
+                overrides: dict[int, Level] = {}
+                starts: dict[int, int] = {}
                 for override in num.findall(qn("w:lvlOverride")):
                     ilvl = _int(override.get(qn("w:ilvl")), 0)
                     start = _int(_val(override, "w:startOverride"))
@@ -98,7 +108,7 @@ class Numbering:
                 self._styles[style_id] = (_val(numpr, "w:numId"), _val(numpr, "w:ilvl"), _val(style, "w:basedOn"))
                 if style.get(qn("w:default")) in ("1", "true"):
                     self._default_style = style_id
-        self._counters: dict[str, dict[int, int]] = {}
+        self._counters: dict[str | None, dict[int, int]] = {}
         self._started: set[str] = set()
 
     def label(self, paragraph) -> str:
@@ -116,9 +126,8 @@ class Numbering:
             return ""
         abstract_id, overrides, starts = self._nums[num_id]
         levels = {**self._abstract_levels(abstract_id), **overrides}
-        if ilvl is None:
-            ilvl = next((i for i, lvl in levels.items() if lvl.style and lvl.style == style_id), 0)
-        level_no = _int(ilvl, 0)
+        level_no = (_int(ilvl, 0) if ilvl is not None
+                    else next((i for i, lvl in levels.items() if lvl.style and lvl.style == style_id), 0))
         if level_no not in levels:
             return ""
         counters = self._counters.setdefault(abstract_id, {})
@@ -155,12 +164,14 @@ class Numbering:
         return num_id, ilvl
 
     def _abstract_levels(self, abstract_id: str | None) -> dict[int, Level]:
+        if abstract_id is None:
+            return {}
         link = self._style_link.get(abstract_id)
         if link:
             num_id, _ = self._style_numpr(link)
-            linked = self._nums.get(num_id)
+            linked = self._nums.get(num_id) if num_id is not None else None
             if linked and linked[0] != abstract_id:
-                return self._abstract.get(linked[0], {})
+                return self._abstract.get(linked[0], {}) if linked[0] is not None else {}
         return self._abstract.get(abstract_id, {})
 
 
@@ -204,8 +215,8 @@ def _chinese(n: int, digits: str, units: tuple[str, ...], short_ten: bool = True
     out = []
     text = str(n)
     zero = False
-    for i, d in enumerate(text):
-        d = int(d)
+    for i, char in enumerate(text):
+        d = int(char)
         place = len(text) - i - 1
         if d == 0:
             zero = True

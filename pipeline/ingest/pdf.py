@@ -171,7 +171,8 @@ def _read_page(name: str, page, number: int) -> Page:
         raise InputError(name, f"page {number} holds {len(chars):,} characters (the limit is {MAX_CHARS_PER_PAGE:,})")
     tables = [t for t in page.find_tables() if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2] if chars else []
     boxes = [t.bbox for t in tables]
-    body, in_table = [], [[] for _ in tables]
+    body: list[dict] = []
+    in_table: list[list[dict]] = [[] for _ in tables]
     for c in chars:
         cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
         where = next((i for i, (x0, top, x1, bottom) in enumerate(boxes) if x0 <= cx <= x1 and top <= cy <= bottom),
@@ -252,16 +253,19 @@ def _glyph(text: str) -> str:
 
 
 def _table(table, chars: list[dict], page: int) -> PageTable:
-    rows, frames = [], []
+    rows: list[list[list[Line]]] = []
+    frames: list[list[Frame | None]] = []
     for row in table.rows:
-        cells, row_frames = [], []
+        cells: list[list[Line]] = []
+        row_frames: list[Frame | None] = []
         for bbox in row.cells:
             if bbox is None:
                 cells.append([])
                 row_frames.append(None)
                 continue
             x0, top, x1, bottom = bbox
-            inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+            inside = [c for c in chars
+                      if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
             lines = _lines(inside, page)
             pad = min((line.x0 - x0 for line in lines), default=0.0)
             cells.append(lines)
@@ -392,6 +396,8 @@ def _joint(a: Line, b: Line) -> list[Piece]:
 
 
 def _cell(lines: list[Line], frame: Frame | None) -> list[Piece]:
+    if frame is None:  # a cell merged away: it holds no lines
+        return []
     pieces: list[Piece] = []
     for i, line in enumerate(lines):
         if i:

@@ -39,7 +39,8 @@ def _strict(name: str, data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(name, f"undecodable bytes at offset {exc.start} (the file starts with a {encoding} BOM)") from None
+        raise InputError(name, f"undecodable bytes at offset {exc.start} (the file starts with a {encoding} "
+                               "BOM)") from None
 
 
 def _gb18030(name: str, data: bytes, utf8_error: int) -> str:

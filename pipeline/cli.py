@@ -301,14 +301,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("golden", help="check documents against their golden files, or rewrite them")
     g.add_argument("inputs", nargs="+", metavar="INPUT")
-    g.add_argument("--golden-dir", default="tests/golden", metavar="DIR")
+    g.add_argument("--golden-dir", required=True, metavar="DIR",
+                   help="the folder of golden files, one folder per doc_id (this project's: tests/golden)")
     g.add_argument("--update", action="store_true",
                    help="rewrite the golden files from the parser's output (review the diff before committing)")
     g.set_defaults(func=cmd_golden)
 
     e = sub.add_parser("evaluate", help="score target extraction against golden files (precision, recall, fields)")
     e.add_argument("inputs", nargs="+", metavar="INPUT")
-    e.add_argument("--golden-dir", default="tests/golden", metavar="DIR")
+    e.add_argument("--golden-dir", required=True, metavar="DIR",
+                   help="the folder of golden files, one folder per doc_id (this project's: tests/golden)")
     e.set_defaults(func=cmd_evaluate)
 
     d = sub.add_parser("diff", help="compare two plans: targets that rose, fell, vanished, changed lead unit")

@@ -2,7 +2,7 @@
 a golden target matched by a parsed one in the same place with the same value_base and
 base_unit), accuracy of the other fields on the hits, and the misses and false hits.
 
-    python -m pipeline.evaluate DOC... [--golden-dir tests/golden]
+    python -m policyparse.evaluate DOC... --golden-dir tests/golden
 """
 from __future__ import annotations
 

@@ -70,7 +70,8 @@ def test_a_failed_run_leaves_earlier_output_intact(tmp_path):
 
 
 def test_golden_check_passes_on_the_seed_and_update_needs_the_flag(tmp_path):
-    result = run("golden", SEED)
+    result = run("golden", SEED, "--golden-dir", ROOT / "tests" / "golden")
+    assert run("golden", SEED).returncode == 2  # where the golden files are is never assumed
     assert result.returncode == 0 and "agrees with" in result.stdout
     missing = run("golden", SEED, "--golden-dir", tmp_path)
     assert missing.returncode == 1 and "no golden folder" in missing.stderr

@@ -60,5 +60,5 @@ def test_evaluate_scores_hits_misses_and_wrong_fields(seed_doc):
 def test_evaluate_command_on_the_corpus(capsys):
     from policyparse.evaluate import main
 
-    assert main([str(p) for p in DOCUMENTS[:1]]) == 0
+    assert main([str(p) for p in DOCUMENTS[:1]] + ["--golden-dir", str(GOLDEN)]) == 0
     assert "ALL" in capsys.readouterr().out

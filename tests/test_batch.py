@@ -443,3 +443,21 @@ def test_a_documents_parts_export_as_its_rows_do_with_numbers_past_64_bits(tmp_p
                                      for r in rows["targets"]]
     csv_body = (out / "targets.csv").read_bytes().split(b"\n", 1)[1]
     assert csv_body == emit.csv_lines(rows["targets"]).encode("utf-8")
+
+
+def test_an_edit_of_any_rule_file_parses_the_documents_again(tmp_path):
+    # names.jsonl is neither .py, .tsv nor .txt: a fingerprint of those alone kept stale documents.
+    import shutil
+
+    from policyparse import rules
+
+    rules_copy = tmp_path / "rules"
+    shutil.copytree(rules.RULES_DIR, rules_copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    out = tmp_path / "out"
+    assert run("batch", FIXTURE, "--out", out, "--rules", rules_copy).returncode == 0
+    again = run("batch", FIXTURE, "--out", out, "--rules", rules_copy)
+    assert " 0 parsed, 1 up to date" in again.stdout
+    names = rules_copy / "names.jsonl"
+    names.write_text(names.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    edited = run("batch", FIXTURE, "--out", out, "--rules", rules_copy)
+    assert edited.returncode == 0 and " 1 parsed, 0 up to date" in edited.stdout, edited.stdout

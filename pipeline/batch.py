@@ -21,7 +21,6 @@ import hashlib
 import multiprocessing
 import multiprocessing.connection
 import os
-import signal
 import sqlite3
 import threading
 import time
@@ -29,24 +28,19 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 
 import policyparse
 from policyparse import emit, extractors, rules
 from policyparse.errors import BatchError, PolicyParseError, internal_error
-from policyparse.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
+from policyparse.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits, time_limit_message
 from policyparse.model import SCHEMA_VERSION
-from policyparse.documents import Failure, parse_one, planned_ids
+from policyparse.documents import Failure, parse_one, planned_ids, within_limits
 from policyparse.run import Parser, default_parser, doc_id_for
 from policyparse.store import Entry, Parsed, Store, table_parts
 
 WORKER_DIED = "the worker process died while parsing this document (a crash, or killed for using too much memory)"
-# After the time limit a worker stuck in C code (where the alarm cannot interrupt it) gets this
-# much longer, then its process ends and the pool replaces it.
-KILL_GRACE_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -175,70 +169,29 @@ def _keep(out: Path, store: Store, parsed: Parsed) -> Outcome:
     return parsed
 
 
-class TimeLimit(BaseException):
-    """The document's wall time ran out (a BaseException, so that no `except Exception` in a
-    backend mistakes it for a damaged file)."""
-
-
 def parse_task(path: str, limits: Limits, rules_dir: str | None = None) -> Outcome:
-    """One document, start to end: the task every executor runs. Never raises."""
-    try:
-        with _bounded(limits):
-            doc = parse_one(path, parser_for(rules_dir), limits)
-    except TimeLimit:
-        return Failure(path, "limit", time_limit_message(limits))
-    except MemoryError:
-        return Failure(path, "limit", f"used more than {limits.memory_mb:,} MB of memory (see --max-memory)")
+    """One document, start to end, within its limits: the task every executor runs. Never raises.
+    A pool worker stuck in C code past the time limit is ended (the pool replaces it)."""
+    return within_limits(path, limits, lambda: _parsed(path, limits, rules_dir),
+                         kill_stuck=multiprocessing.parent_process() is not None)
+
+
+def _parsed(path: str, limits: Limits, rules_dir: str | None) -> Parsed | Failure:
+    doc = parse_one(path, parser_for(rules_dir), limits)
     if isinstance(doc, Failure):
         return doc
     try:
         data = emit.to_dict(doc)
+        dataset = emit.document_json(data)
         rows = emit.table_rows(data)
-        return Parsed(Entry(doc.doc_id, doc.source, doc.sha256, parser_id(rules_dir)), emit.dataset_json(data), doc.text,
-                      rows, table_parts(rows))
+        return Parsed(Entry(doc.doc_id, doc.source, doc.sha256, parser_id(rules_dir)), dataset, doc.text, rows,
+                      table_parts(rows))
+    except PolicyParseError as exc:
+        return Failure(exc.path, "emit", exc.reason)
+    except MemoryError:  # the memory limit: within_limits says so
+        raise
     except Exception as exc:
         return Failure(path, "emit", internal_error(exc))
-
-
-def time_limit_message(limits: Limits) -> str:
-    return f"gave up after {limits.seconds:g} s (the time limit per document, see --max-seconds)"
-
-
-@contextmanager
-def _bounded(limits: Limits) -> Iterator[None]:
-    """Run the block under the document's limits, when this is a worker process's main thread
-    (a dask worker runs tasks in threads: there the cluster's own limits apply). The alarm
-    raises TimeLimit in Python code; a watchdog ends the process if C code holds on past it.
-    The memory limit caps the process's heap, so an allocation past it raises MemoryError."""
-    if multiprocessing.parent_process() is None or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    _cap_memory(limits.memory_mb)
-
-    def expire(signum, frame):
-        raise TimeLimit
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    watchdog = threading.Timer(limits.seconds + KILL_GRACE_SECONDS, os._exit, (70,))
-    watchdog.daemon = True
-    signal.setitimer(signal.ITIMER_REAL, limits.seconds)
-    watchdog.start()
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        watchdog.cancel()
-
-
-def _cap_memory(megabytes: int) -> None:
-    try:
-        import resource
-    except ImportError:  # not on Windows
-        return
-    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    wanted = megabytes * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_DATA, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
 
 
 def run_local(paths: Iterable[str], task: Task, workers: int, limits: Limits) -> Iterator[Outcome]:

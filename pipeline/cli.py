@@ -6,16 +6,15 @@ broken rule file."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from policyparse import diff, emit, emit_diff, emit_report, emit_xlsx, evaluate, golden, report
-from policyparse.errors import BatchError, PolicyParseError, internal_error
-from policyparse.limits import (DEFAULT_LIMITS, DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_MEMORY_MB,
+from policyparse.errors import BatchError, PolicyParseError
+from policyparse.limits import (DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_MEMORY_MB,
                              DEFAULT_MAX_PAGES, DEFAULT_MAX_SECONDS, Limits)
 from policyparse.messages import Messages
-from policyparse.documents import Failure, documents, load_one
+from policyparse.documents import Failure, documents, load_one, within_limits
 from policyparse.model import Document
 from policyparse.rules import RuleError
 from policyparse.run import Parser, default_parser
@@ -28,7 +27,7 @@ def _error(path: str | None, reason: str) -> None:
     _log.error(path, reason)
 
 
-def _failed(outcome: Document | Failure) -> bool:
+def _failed(outcome) -> bool:
     """True, after printing its one line, for a Failure."""
     if isinstance(outcome, Failure):
         _error(outcome.file, outcome.message)
@@ -47,15 +46,19 @@ def cmd_parse(args) -> int:
     written = 0
     parser = _parser(args)
     # A line per document is the progress.
-    for path, doc in documents(_log.progress(args.inputs, "parse", bar=False), parser, _limits(args)):
+    limits = _limits(args)
+    for path, doc in documents(_log.progress(args.inputs, "parse", bar=False), parser, limits):
         if _failed(doc):
             failed += 1
             continue
         assert isinstance(doc, Document)
         try:
-            target = emit.write_document(out, doc)
+            target = within_limits(path, limits, lambda: emit.write_document(out, doc))
+        except PolicyParseError as exc:
+            target = Failure(exc.path, "emit", exc.reason)
         except OSError as exc:
-            _error(path, f"cannot write to {out} ({exc.strerror or exc})")
+            target = Failure(path, "emit", f"cannot write to {out} ({exc.strerror or exc})")
+        if _failed(target):
             failed += 1
             continue
         written += 1
@@ -239,18 +242,23 @@ def _seconds(text: str) -> float:
 
 
 def _limits(args) -> Limits:
-    return Limits(args.max_bytes, args.max_chars, args.max_pages, getattr(args, "max_seconds", DEFAULT_MAX_SECONDS),
-                  getattr(args, "max_memory", DEFAULT_MAX_MEMORY_MB))
+    return Limits(args.max_bytes, args.max_chars, args.max_pages, args.max_seconds, args.max_memory)
 
 
 def _add_limits(command: argparse.ArgumentParser) -> None:
-    """The per-document limits (pipeline/limits.py) as options; batch adds time and memory."""
+    """The per-document limits (policyparse/limits.py) as options."""
     command.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES,
                          help=f"refuse larger input files (default: {DEFAULT_MAX_BYTES})")
     command.add_argument("--max-chars", type=_positive, default=DEFAULT_MAX_CHARS,
                          help=f"refuse a document whose text is longer (default: {DEFAULT_MAX_CHARS})")
     command.add_argument("--max-pages", type=_positive, default=DEFAULT_MAX_PAGES,
                          help=f"refuse a PDF with more pages (default: {DEFAULT_MAX_PAGES})")
+    command.add_argument("--max-seconds", type=_seconds, default=DEFAULT_MAX_SECONDS,
+                         help=f"give up on a document after this wall time (default: {DEFAULT_MAX_SECONDS:g}; in "
+                              "batch, a worker that does not stop is killed)")
+    command.add_argument("--max-memory", type=_positive, default=DEFAULT_MAX_MEMORY_MB, metavar="MB",
+                         help=f"give up on a document that takes more memory than this (Linux; default: "
+                              f"{DEFAULT_MAX_MEMORY_MB})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -284,11 +292,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="local process pool, or an existing dask.distributed cluster (needs --scheduler)")
     b.add_argument("--scheduler", metavar="ADDRESS", help="the dask scheduler, e.g. tcp://10.0.0.5:8786")
     _add_limits(b)
-    b.add_argument("--max-seconds", type=_seconds, default=DEFAULT_MAX_SECONDS,
-                   help=f"give up on a document after this wall time in its worker, which is killed if it does "
-                        f"not stop (default: {DEFAULT_MAX_SECONDS:g})")
-    b.add_argument("--max-memory", type=_positive, default=DEFAULT_MAX_MEMORY_MB, metavar="MB",
-                   help=f"cap each worker's heap (Linux; default: {DEFAULT_MAX_MEMORY_MB})")
     b.add_argument("--quiet", action="store_true", help="print only errors")
     b.set_defaults(func=cmd_batch)
 

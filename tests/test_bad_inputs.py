@@ -19,6 +19,7 @@ from policyparse.cli import main
 from policyparse.run import doc_id_for
 
 BAD = ROOT / "tests" / "bad"
+OUTPUT_RATIO = 40
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,11 @@ def test_a_bad_input_gets_its_expected_outcome(case, bad_dir, tmp_path, monkeypa
     assert len(data["targets"]) == case.targets
     expected_codes = set() if case.expect == "-" else set(case.expect.split(","))
     assert expected_codes <= {f["code"] for f in data["findings"]}
-    # No entity or decompression expanded the text beyond what the file holds.
-    assert len(data["document"]["text"]) <= (bad_dir / case.file).stat().st_size
+    # No entity or decompression expanded the text beyond what the file holds, and no record
+    # copied it over and over: what a file gives grows with it (at most 36 times here).
+    size = (bad_dir / case.file).stat().st_size
+    assert len(data["document"]["text"]) <= size
+    assert sum(p.stat().st_size for p in (tmp_path / "out").iterdir()) <= OUTPUT_RATIO * size
 
 
 def test_a_batch_over_the_whole_corpus_records_each_bad_file_and_keeps_the_rest(bad_dir, tmp_path):

@@ -79,3 +79,51 @@ def test_golden_check_passes_on_the_seed_and_update_needs_the_flag(tmp_path):
 
 def test_usage_error_exits_2():
     assert run("parse").returncode == 2
+
+
+def test_parse_output_grows_with_the_input_not_with_its_square(tmp_path):
+    # Issue 16: one sentence repeating a target (or numbers inheriting one long indicator) made
+    # every target hold all of it: 4,000 repetitions gave a 707 MB dataset from 176 KB.
+    sizes = {}
+    for kind, unit in (("sentence", "力争产值突破2200亿元增长百分之5"), ("inherited", "，增长5%")):
+        for n in (1000, 2000):
+            body = unit * n if kind == "sentence" else "规上工业" * n + "产值2200亿元" + unit * n
+            path = tmp_path / f"{kind}-{n}.txt"
+            path.write_text(f"关于印发某某行动计划的通知\n\n一、主要目标\n{body}。\n", encoding="utf-8")
+            out = tmp_path / f"out-{kind}-{n}"
+            assert run("parse", path, "--out", out, "--quiet").returncode == 0
+            sizes[kind, n] = sum(p.stat().st_size for p in out.iterdir())
+            assert sizes[kind, n] < 40 * path.stat().st_size
+        assert sizes[kind, 2000] < 2.2 * sizes[kind, 1000], kind
+
+
+def test_parse_holds_each_document_to_the_time_and_memory_limits(tmp_path, monkeypatch, capsys):
+    import time
+
+    from policyparse.cli import main
+    from policyparse.run import Parser
+
+    parse = Parser.parse
+
+    def unbounded(self, path, **limits):
+        if "slow" in str(path):
+            time.sleep(3600)
+        if "hog" in str(path):
+            return bytearray(2048 * 1024 * 1024)
+        return parse(self, path, **limits)
+
+    monkeypatch.setattr(Parser, "parse", unbounded)
+    for name in ("slow.txt", "hog.txt"):
+        (tmp_path / name).write_bytes(SEED.read_bytes())
+    out = tmp_path / "out"
+
+    status = main(["parse", str(tmp_path / "slow.txt"), str(tmp_path / "hog.txt"), "--out", str(out), "--quiet",
+                   "--max-seconds", "1", "--max-memory", "1024"])
+
+    assert status == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"policyparse: error: {tmp_path / 'slow.txt'}: gave up after 1 s (the time limit per document, see "
+        "--max-seconds)",
+        f"policyparse: error: {tmp_path / 'hog.txt'}: used more than 1,024 MB of memory (see --max-memory)"]
+    assert not out.exists()
+    assert main(["parse", str(SEED), "--out", str(out), "--quiet"]) == 0  # the limits end with their document

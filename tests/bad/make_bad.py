@@ -65,6 +65,11 @@ def _breaks_deflate(data: bytes, start: int, size: int) -> bool:
     return False
 
 
+def notice(body: str) -> bytes:
+    """A notice whose first measure is `body`."""
+    return f"关于印发某某行动计划的通知\n\n一、主要目标\n{body}。\n".encode("utf-8")
+
+
 def make(folder: Path) -> list[Path]:
     docx = DOCX.read_bytes()
     with zipfile.ZipFile(DOCX) as z:
@@ -84,6 +89,14 @@ def make(folder: Path) -> list[Path]:
                               (image,)),
         "thousands-of-pages.pdf": pdf([b""] * 5000),
         "big-50mb.txt": TEXT.read_bytes() * (50 * 1024 * 1024 // TEXT.stat().st_size + 1),
+        # One sentence of 4,000 targets with no delimiter, and 4,000 numbers after a 16,000-character
+        # run: each target held all of the sentence, or the run as its indicator (quadratic output).
+        "long-sentence.txt": notice("力争产值突破2200亿元增长百分之5" * 4000),
+        "inherited-indicator.txt": notice("规上工业" * 4000 + "产值2200亿元" + "，增长5%" * 4000),
+        # 300 targets and one note naming 260 units: each unit's task lists every target.
+        "notes-times-targets.txt": notice("产值增长5%，" * 300 + "（责任单位：" + "、".join(
+            f"市{a}{b}局" for a in "甲乙丙丁戊己庚辛壬癸" for b in "子丑寅卯辰巳午未申酉戌亥金木水火土天地人日月星山川海")
+            + "）"),
     }
     # A flipped byte inside the deflate stream of word/document.xml (the fuzz target found it).
     with zipfile.ZipFile(DOCX) as z:

@@ -26,6 +26,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from policyparse.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits, time_l
 from policyparse.model import SCHEMA_VERSION
 from policyparse.documents import Failure, parse_one, planned_ids, within_limits
 from policyparse.run import Parser, default_parser, doc_id_for
-from policyparse.store import Entry, Parsed, Store, table_parts
+from policyparse.store import DB_NAME, Entry, Parsed, Store, table_parts
 
 WORKER_DIED = "the worker process died while parsing this document (a crash, or killed for using too much memory)"
 
@@ -82,6 +83,7 @@ def plan(inputs: Iterable[str], out: str | Path, max_bytes: int = DEFAULT_MAX_BY
     a store that cannot be opened, before any work."""
     parser_for(rules_dir)  # the rules are read and checked before any work
     out = Path(out)
+    refuse_parse_output(out)
     files, failures = expand(inputs, out)
     with Store(out) as store:
         entries = store.entries()
@@ -97,6 +99,43 @@ def plan(inputs: Iterable[str], out: str | Path, max_bytes: int = DEFAULT_MAX_BY
         else:
             todo.jobs.append(path)
     return todo
+
+
+def refuse_parse_output(out: Path) -> None:
+    """Raise BatchError when `out` holds what `parse` wrote there (dataset JSONs or a workbook
+    without a store): a batch makes its folder hold exactly its own inputs' datasets, and would
+    delete them."""
+    if (out / DB_NAME).exists():
+        return
+    written = [p for p in (out / "dataset.xlsx", *sorted(out.glob("*.json")))
+               if p.suffix == ".xlsx" and p.is_file() or p.suffix == ".json" and emit.dataset_in(p) is not None]
+    if written:
+        raise BatchError(f"{out}: holds what `parse` wrote (such as {written[0].name}), which a batch would delete; "
+                         "choose another --out, or move them away")
+
+
+@contextmanager
+def exclusive(out: str | Path) -> Iterator[None]:
+    """Hold the output folder for one batch at a time: a second batch on it (which would remove
+    the first's unfinished files and replace its tables under it) raises BatchError."""
+    import fcntl
+
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        held = os.open(out, os.O_RDONLY)
+    except OSError as exc:
+        raise BatchError(f"{out}: cannot make the output folder ({exc.strerror or exc})") from None
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(held)
+        raise BatchError(f"{out}: another batch is writing this folder; wait for it to end, or choose another --out") \
+            from None
+    try:
+        yield
+    finally:
+        os.close(held)
 
 
 def run(todo: Plan, workers: int | None = None, executor: str = "local", scheduler: str | None = None,
@@ -295,34 +334,48 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
+# What a batch (or parse) writes in its output folder besides a `<doc_id>.json` per document.
+WRITTEN = frozenset({*(f"{name}{suffix}" for name in emit.TABLE_COLUMNS for suffix in (".csv", ".parquet")),
+                     "errors.csv", "dataset.xlsx", *(DB_NAME + suffix for suffix in ("", "-wal", "-shm", "-journal"))})
+
+
 def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:
     """The files named by `inputs`: files as given, folders walked recursively, glob patterns
     (** recursive), and @LIST files that name one input per line (blank lines and # comments
-    skipped). Hidden files and the output folder are left out of walks and patterns; every
-    other file is an input, so a type no backend reads is reported, not silently dropped."""
+    skipped). Hidden files are left out of walks and patterns, and so is the output folder: a
+    walk or pattern that meets it from outside leaves all of it out, one that starts inside it
+    (`batch D --out D`) the files a batch writes there. A file a batch writes (in this output
+    folder or another batch's) is never an input.
+    Every other file is an input, so a type no backend reads is reported, not silently dropped."""
     files: dict[str, str] = {}  # absolute path -> path as given, in input order
     failures: list[Failure] = []
-    out = out.resolve()
+    out = Path(os.path.realpath(out))
 
     def add(path: str) -> None:
         files.setdefault(os.path.abspath(path), path)
 
     def walk(folder: str) -> None:
+        from_outside = not _within(folder, out)
         for root, dirs, names in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and Path(root, d).resolve() != out)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                             and not (from_outside and _within(os.path.join(root, d), out)))
             for name in sorted(names):
-                if not name.startswith("."):
+                if not name.startswith(".") and not written_by_batch(os.path.join(root, name), out):
                     add(os.path.join(root, name))
 
     def one(text: str) -> None:
         if os.path.isdir(text):
             walk(text)
         elif glob.has_magic(text) and not os.path.exists(text):
-            matches = [m for m in sorted(glob.glob(text, recursive=True)) if out not in Path(m).resolve().parents]
+            from_outside = not _within(_literal_root(text), out)
+            matches = [m for m in sorted(glob.glob(text, recursive=True))
+                       if not written_by_batch(m, out) and not (from_outside and _within(m, out))]
             if not matches:
                 failures.append(Failure(text, "input", "no file matches this pattern"))
             for match in matches:
                 walk(match) if os.path.isdir(match) else add(match)
+        elif written_by_batch(text, out):
+            failures.append(Failure(text, "input", "is a file a batch writes in its output folder, not an input"))
         else:
             add(text)  # a missing file is reported by ingest, like any other unreadable input
 
@@ -339,6 +392,32 @@ def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:
             if line and not line.startswith("#"):
                 one(line)
     return list(files.values()), failures
+
+
+def written_by_batch(path: str, out: Path) -> bool:
+    """Whether `path` names a file a batch writes in its output folder: this one's (`out`, a
+    real path) or another's (a folder holding a store)."""
+    name = os.path.basename(path)
+    if not (name.endswith(".json") or name in WRITTEN):
+        return False
+    folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+    return folder == str(out) or os.path.exists(os.path.join(folder, DB_NAME))
+
+
+def _within(path: str, folder: Path) -> bool:
+    """Whether `path` is `folder` or inside it, links resolved (`folder` is a real path)."""
+    real = os.path.realpath(path)
+    return real == str(folder) or real.startswith(os.path.join(str(folder), ""))
+
+
+def _literal_root(pattern: str) -> str:
+    """The folder a glob pattern starts from: its parts before the first with a wildcard."""
+    parts = []
+    for part in Path(pattern).parts:
+        if glob.has_magic(part):
+            break
+        parts.append(part)
+    return os.path.join(*parts) if parts else "."
 
 
 def file_sha256(path: str, max_bytes: int) -> str | None:

@@ -18,6 +18,7 @@ from policyparse.documents import Failure, documents, load_one, within_limits
 from policyparse.model import Document
 from policyparse.rules import RuleError
 from policyparse.run import Parser, default_parser
+from policyparse.store import DB_NAME
 
 PROG = "policyparse"
 _log = Messages(PROG)  # main() sets --quiet and --json-logs
@@ -42,6 +43,10 @@ def _parser(args) -> Parser:
 
 def cmd_parse(args) -> int:
     out = Path(args.out)
+    if (out / DB_NAME).exists():  # a batch would delete what parse adds, and its Parquet files would not have it
+        _error(str(out), f"is the output folder of a batch (it holds {DB_NAME}); parse into another folder, or "
+                         "add the files to the batch's inputs")
+        return 2
     failed = 0
     written = 0
     parser = _parser(args)
@@ -115,11 +120,19 @@ def cmd_report(args) -> int:
 
 
 def cmd_batch(args) -> int:
+    from policyparse import batch
+
+    out = Path(args.out)
+    with batch.exclusive(out):
+        return _batch_in(out, args)
+
+
+def _batch_in(out: Path, args) -> int:
+    """The batch, with its output folder held (batch.exclusive)."""
     from tqdm import tqdm
 
     from policyparse import batch
 
-    out = Path(args.out)
     limits = _limits(args)
     todo = batch.plan(args.inputs, out, limits.bytes, args.rules)
     for failure in todo.failures:

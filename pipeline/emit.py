@@ -188,14 +188,7 @@ def write_dataset(out_dir: Path, doc_id: str, data: bytes) -> Path:
 
 def remove_dataset(out_dir: Path, doc_id: str) -> None:
     """Remove `<doc_id>.json`, if it is a dataset file (a batch drops documents no longer in its inputs)."""
-    if not is_safe_id(doc_id):
-        return
-    path = member(out_dir, doc_id, ".json")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    if is_dataset(data):
+    if is_safe_id(doc_id) and dataset_in(path := member(out_dir, doc_id, ".json")) is not None:
         path.unlink(missing_ok=True)
 
 
@@ -205,16 +198,18 @@ def is_dataset(data) -> bool:
             and is_safe_id(data["document"].get("doc_id")))
 
 
+def dataset_in(path: Path) -> dict | None:
+    """The dataset record in a file, None when the file holds none (or cannot be read)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return data if is_dataset(data) else None
+
+
 def read_datasets(out_dir: Path) -> list[dict]:
     """Every dataset JSON in `out_dir` (files `parse` wrote), in doc_id order."""
-    datasets = []
-    for path in sorted(out_dir.glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if is_dataset(data):
-            datasets.append(data)
+    datasets = [data for path in sorted(out_dir.glob("*.json")) if (data := dataset_in(path)) is not None]
     return sorted(datasets, key=lambda d: d["document"]["doc_id"])
 
 

@@ -461,3 +461,58 @@ def test_an_edit_of_any_rule_file_parses_the_documents_again(tmp_path):
     names.write_text(names.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     edited = run("batch", FIXTURE, "--out", out, "--rules", rules_copy)
     assert edited.returncode == 0 and " 1 parsed, 0 up to date" in edited.stdout, edited.stdout
+
+
+def test_a_batch_never_reads_its_output_as_input_however_the_folders_nest(tmp_path):
+    # Issue 16: run again, `batch "D/**/*" --out D/out` took D/out's tables, Parquet files, JSONs
+    # and plans.db as inputs, refused the real plans as repeats of their own JSONs and emptied the
+    # dataset; `batch "D/*.txt" --out D` found no file at all.
+    archive = tmp_path / "D"
+    variants(archive / "sub", 2)
+    (archive / SEED.name).write_bytes(SEED.read_bytes())
+    for inputs, out, documents in (([f"{archive}/**/*"], archive / "out", 3), ([str(archive)], archive, 3),
+                                   ([f"{archive}/*.txt"], archive, 1), ([str(archive), f"{archive}/**/*"], archive, 3)):
+        first = run("batch", *inputs, "--out", out)
+        dataset = snapshot(out)
+        again = run("batch", *inputs, "--out", out)
+        assert (first.returncode, first.stderr, again.returncode, again.stderr) == (0, "", 0, ""), (inputs, out)
+        assert again.stdout.startswith(f"{out}: {documents} documents: 0 parsed, {documents} up to date, 0 failed")
+        assert snapshot(out) == dataset
+        assert len((out / "documents.csv").read_text(encoding="utf-8-sig").splitlines()) == documents + 1
+    named = run("batch", archive / "documents.csv", "--out", archive)
+    assert named.returncode == 1
+    assert named.stderr == (f"policyparse: error: {archive / 'documents.csv'}: is a file a batch writes in its output "
+                            "folder, not an input\n")
+
+
+def test_batch_and_parse_never_share_an_output_folder(tmp_path):
+    # Issue 16: `batch` into the folder `parse` had written (both default to output/) deleted
+    # parse's datasets and left its dataset.xlsx stale.
+    parsed, batched = tmp_path / "parsed", tmp_path / "batched"
+    assert run("parse", SEED, "--out", parsed, "--xlsx", "--quiet").returncode == 0
+    before = snapshot(parsed)
+    refused = run("batch", FIXTURE, "--out", parsed)
+    assert refused.returncode == 2
+    assert refused.stderr == (f"policyparse: error: {parsed}: holds what `parse` wrote (such as dataset.xlsx), which a "
+                              "batch would delete; choose another --out, or move them away\n")
+    assert snapshot(parsed) == before
+    assert run("batch", FIXTURE, "--out", batched).returncode == 0
+    before = snapshot(batched)
+    refused = run("parse", SEED, "--out", batched)
+    assert refused.returncode == 2
+    assert refused.stderr == (f"policyparse: error: {batched}: is the output folder of a batch (it holds plans.db); "
+                              "parse into another folder, or add the files to the batch's inputs\n")
+    assert snapshot(batched) == before
+
+
+def test_a_second_batch_on_the_same_folder_is_refused_while_the_first_runs(tmp_path):
+    # Issue 16: two batches on one --out gave the right data, but the first exited 1: the second
+    # had removed its unfinished files.
+    out = tmp_path / "out"
+    with batch.exclusive(out):  # the first batch, running
+        second = run("batch", FIXTURE, "--out", out)
+    assert second.returncode == 2
+    assert second.stderr == (f"policyparse: error: {out}: another batch is writing this folder; wait for it to end, "
+                             "or choose another --out\n")
+    assert list(out.iterdir()) == []
+    assert run("batch", FIXTURE, "--out", out).returncode == 0

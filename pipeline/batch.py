@@ -34,7 +34,8 @@ from pathlib import Path
 
 import policyparse
 from policyparse import emit, extractors, rules
-from policyparse.errors import BatchError, PolicyParseError, internal_error
+from policyparse.errors import BatchError, InputError, PolicyParseError, internal_error
+from policyparse.ingest import check_name
 from policyparse.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits, time_limit_message
 from policyparse.model import SCHEMA_VERSION
 from policyparse.documents import Failure, parse_one, planned_ids, within_limits
@@ -352,6 +353,11 @@ def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:
     out = Path(os.path.realpath(out))
 
     def add(path: str) -> None:
+        try:
+            check_name(path)  # a name no dataset can hold costs its own document, before its id is claimed
+        except InputError as exc:
+            failures.append(Failure(exc.path, "input", exc.reason))
+            return
         files.setdefault(os.path.abspath(path), path)
 
     def walk(folder: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
-from policyparse.errors import InputError, PolicyParseError, internal_error
+from policyparse.errors import InputError, PolicyParseError, internal_error, shown
 from policyparse.limits import DEFAULT_LIMITS, Limits, TimeLimit, bounded, memory_limit_message, time_limit_message
 from policyparse.model import DatasetError, Document
 from policyparse.rules import RuleError
@@ -29,6 +29,12 @@ class Failure:
     file: str
     stage: str  # input, ingest, normalise, segment, extract, resolve, link, parse, emit, worker, limit
     message: str
+
+    def __post_init__(self) -> None:
+        # A name that is not UTF-8 (the one a bad name's refusal gives) must not break the
+        # error line, errors.csv or the store it is written to.
+        object.__setattr__(self, "file", shown(self.file))
+        object.__setattr__(self, "message", shown(self.message))
 
 
 T = TypeVar("T")

@@ -127,3 +127,27 @@ def test_parse_holds_each_document_to_the_time_and_memory_limits(tmp_path, monke
         f"policyparse: error: {tmp_path / 'hog.txt'}: used more than 1,024 MB of memory (see --max-memory)"]
     assert not out.exists()
     assert main(["parse", str(SEED), "--out", str(out), "--quiet"]) == 0  # the limits end with their document
+
+
+def test_a_file_name_that_is_not_utf8_costs_its_own_document_only(tmp_path):
+    # Issue 16: such a name made batch print a traceback and write no table, on every rerun,
+    # and parse write no combined CSV for any file.
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bad = os.path.join(os.fsencode(folder), b"plan-\xff\xfe.txt")
+    with open(bad, "wb") as f:
+        f.write(SEED.read_bytes())
+    (folder / "good.txt").write_bytes(SEED.read_bytes())
+    line = f"policyparse: error: {folder}/plan-\\xff\\xfe.txt: the file name (or a folder's) is not valid UTF-8; rename it"
+    parsed = subprocess.run([sys.executable, str(ROOT / "run_pipeline.py"), "parse", bad, folder / "good.txt", "--out",
+                             tmp_path / "parsed", "--quiet"], capture_output=True, text=True)
+    assert (parsed.returncode, parsed.stderr.splitlines()) == (1, [line])
+    assert len((tmp_path / "parsed" / "documents.csv").read_text(encoding="utf-8-sig").splitlines()) == 2
+    for _ in range(2):
+        batched = run("batch", folder, "--out", tmp_path / "batched")
+        assert (batched.returncode, batched.stderr.splitlines()) == (1, [line])
+        assert (tmp_path / "batched" / "errors.csv").read_text(encoding="utf-8-sig").splitlines()[1:] == [
+            f"{folder}/plan-\\xff\\xfe.txt,input,the file name (or a folder's) is not valid UTF-8; rename it"]
+        assert len((tmp_path / "batched" / "documents.csv").read_text(encoding="utf-8-sig").splitlines()) == 2

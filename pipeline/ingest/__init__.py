@@ -8,7 +8,7 @@ import importlib
 from pathlib import Path
 from typing import Callable
 
-from policyparse.errors import InputError, UnsupportedFormat
+from policyparse.errors import InputError, UnsupportedFormat, shown
 from policyparse.ingest import txt
 from policyparse.ingest.layout import Extracted
 from policyparse.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_PAGES
@@ -41,9 +41,17 @@ BACKENDS: dict[str, Callable[[str, bytes, int], Extracted]] = {
 }
 
 
+def check_name(path: str) -> None:
+    """Raise InputError for a path that is not valid UTF-8: a dataset names its source, and
+    neither its JSON nor its tables can hold such a name."""
+    if shown(path) != path:
+        raise InputError(shown(path), "the file name (or a folder's) is not valid UTF-8; rename it")
+
+
 def ingest(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS,
            max_pages: int = DEFAULT_MAX_PAGES) -> RawDocument:
     name = str(path)
+    check_name(name)
     path = Path(path)
     if not path.exists():
         raise InputError(name, "no such file")

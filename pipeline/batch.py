@@ -343,7 +343,9 @@ WRITTEN = frozenset({*(f"{name}{suffix}" for name in emit.TABLE_COLUMNS for suff
 def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:
     """The files named by `inputs`: files as given, folders walked recursively, glob patterns
     (** recursive), and @LIST files that name one input per line (blank lines and # comments
-    skipped). Hidden files are left out of walks and patterns, and so is the output folder: a
+    skipped). A file or folder that a walk or pattern meets as a link out of the folder it
+    walks (a pattern: the folder it starts from) is refused; named as an input, a file may be a
+    link. Hidden files are left out of walks and patterns, and so is the output folder: a
     walk or pattern that meets it from outside leaves all of it out, one that starts inside it
     (`batch D --out D`) the files a batch writes there. A file a batch writes (in this output
     folder or another batch's) is never an input.
@@ -360,26 +362,45 @@ def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:
             return
         files.setdefault(os.path.abspath(path), path)
 
-    def walk(folder: str) -> None:
+    def walk(folder: str, tree: str) -> None:
         from_outside = not _within(folder, out)
+        real_tree = Path(os.path.realpath(tree))
         for root, dirs, names in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                             and not (from_outside and _within(os.path.join(root, d), out)))
+            kept = []
+            for name in sorted(dirs):
+                path = os.path.join(root, name)
+                if name.startswith(".") or (from_outside and _within(path, out)):
+                    continue
+                if os.path.islink(path):  # never followed: its files are walked where they are, or refused
+                    if not _within(path, real_tree):
+                        failures.append(_link_out(path, "folder", tree))
+                    continue
+                kept.append(name)
+            dirs[:] = kept
             for name in sorted(names):
-                if not name.startswith(".") and not written_by_batch(os.path.join(root, name), out):
-                    add(os.path.join(root, name))
+                path = os.path.join(root, name)
+                if not name.startswith(".") and not written_by_batch(path, out):
+                    found(path, tree, real_tree)
+
+    def found(path: str, tree: str, real_tree: Path) -> None:
+        """A file a walk or pattern met in `tree`: an input, unless it is a link out of the tree."""
+        if _within(path, real_tree):
+            add(path)
+        else:
+            failures.append(_link_out(path, "file", tree))
 
     def one(text: str) -> None:
         if os.path.isdir(text):
-            walk(text)
+            walk(text, text)
         elif glob.has_magic(text) and not os.path.exists(text):
-            from_outside = not _within(_literal_root(text), out)
-            matches = [m for m in sorted(glob.glob(text, recursive=True))
+            tree = _literal_root(text)
+            from_outside = not _within(tree, out)
+            matches = [m for m in _matches(text, tree)
                        if not written_by_batch(m, out) and not (from_outside and _within(m, out))]
             if not matches:
                 failures.append(Failure(text, "input", "no file matches this pattern"))
             for match in matches:
-                walk(match) if os.path.isdir(match) else add(match)
+                walk(match, tree) if os.path.isdir(match) else found(match, tree, Path(os.path.realpath(tree)))
         elif written_by_batch(text, out):
             failures.append(Failure(text, "input", "is a file a batch writes in its output folder, not an input"))
         else:
@@ -400,6 +421,10 @@ def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:
     return list(files.values()), failures
 
 
+def _link_out(path: str, kind: str, tree: str) -> Failure:
+    return Failure(path, "input", f"is a link to a {kind} outside {tree}; name the {kind} itself to read it")
+
+
 def written_by_batch(path: str, out: Path) -> bool:
     """Whether `path` names a file a batch writes in its output folder: this one's (`out`, a
     real path) or another's (a folder holding a store)."""
@@ -414,6 +439,15 @@ def _within(path: str, folder: Path) -> bool:
     """Whether `path` is `folder` or inside it, links resolved (`folder` is a real path)."""
     real = os.path.realpath(path)
     return real == str(folder) or real.startswith(os.path.join(str(folder), ""))
+
+
+def _matches(pattern: str, tree: str) -> list[str]:
+    """What a glob pattern matches below `tree`, its literal root, sorted, hidden files and folders
+    left out. pathlib's `**` does not follow links to folders (glob.glob's does, and two links
+    looping back made it run for ever)."""
+    rest = Path(pattern).relative_to(tree) if tree != "." else Path(pattern)
+    return sorted(str(p) for p in Path(tree).glob(str(rest))
+                  if not any(part.startswith(".") for part in p.relative_to(tree).parts))
 
 
 def _literal_root(pattern: str) -> str:

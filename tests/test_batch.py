@@ -516,3 +516,29 @@ def test_a_second_batch_on_the_same_folder_is_refused_while_the_first_runs(tmp_p
                              "or choose another --out\n")
     assert list(out.iterdir()) == []
     assert run("batch", FIXTURE, "--out", out).returncode == 0
+
+
+def test_a_link_out_of_the_walked_folder_is_refused_and_a_loop_is_not_followed(tmp_path):
+    # Issue 16: `ln -s /etc/shadow D/shadow.txt; batch D` put the host's file into the dataset.
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(FIXTURE.read_bytes())
+    archive = tmp_path / "D"
+    variants(archive / "sub", 1)
+    (archive / "shadow.txt").symlink_to(secret)
+    (archive / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    (archive / "sub" / "again.txt").symlink_to(archive / "sub" / "plan-000.txt")  # inside: an input like any other
+    (archive / "sub" / "loop").symlink_to(archive, target_is_directory=True)  # followed, it never ends
+    (archive / "sub" / "loop2").symlink_to(archive / "sub", target_is_directory=True)
+    refused = {f"policyparse: error: {archive / 'shadow.txt'}: is a link to a file outside {archive}; name the file "
+               "itself to read it",
+               f"policyparse: error: {archive / 'elsewhere'}: is a link to a folder outside {archive}; name the folder "
+               "itself to read it"}
+    for inputs, out in (([archive], tmp_path / "walked"), ([f"{archive}/**/*.txt"], tmp_path / "matched")):
+        result = run("batch", *inputs, "--out", out, timeout=120)
+        assert result.returncode == 1
+        assert set(result.stderr.splitlines()) <= refused and f"{archive / 'shadow.txt'}: is a link" in result.stderr
+        sources = (out / "documents.csv").read_text(encoding="utf-8-sig")
+        assert str(secret) not in sources and "shadow" not in sources
+        assert sorted(p.name for p in out.glob("*.json")) == ["again.json", "plan-000.json"]
+    named = run("batch", archive / "shadow.txt", "--out", tmp_path / "named")  # named as an input, a link is read
+    assert named.returncode == 0 and (tmp_path / "named" / "shadow.json").exists()

@@ -71,6 +71,13 @@ def notice(body: str) -> bytes:
     return f"关于印发某某行动计划的通知\n\n一、主要目标\n{body}。\n".encode("utf-8")
 
 
+def deep_page(depth: int) -> bytes:
+    text = TEXT.read_text(encoding="utf-8")
+    middle = text.index("\n二、")
+    paragraphs = ["".join(f"<p>{line}</p>\n" for line in part.splitlines()) for part in (text[:middle], text[middle:])]
+    return f"<html><body>{paragraphs[0]}{'<div>' * depth}深处{'</div>' * depth}{paragraphs[1]}</body></html>".encode()
+
+
 def make(folder: Path) -> list[Path]:
     docx = DOCX.read_bytes()
     with zipfile.ZipFile(DOCX) as z:
@@ -98,6 +105,9 @@ def make(folder: Path) -> list[Path]:
         "notes-times-targets.txt": notice("产值增长5%，" * 300 + "（责任单位：" + "、".join(
             f"市{a}{b}局" for a in "甲乙丙丁戊己庚辛壬癸" for b in "子丑寅卯辰巳午未申酉戌亥金木水火土天地人日月星山川海")
             + "）"),
+        # <div>s nested past the depth where the HTML reader stops, between two halves of a notice.
+        "deep-nesting.html": deep_page(300),
+        "deepest-nesting.html": deep_page(100_000),
         # A name that is not UTF-8 (expected.tsv writes its byte as \xff): no dataset can hold it.
         os.fsdecode(b"bad-name-\xff.txt"): TEXT.read_bytes(),
     }

@@ -6,6 +6,7 @@ broken rule file."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -61,8 +62,6 @@ def cmd_parse(args) -> int:
             target = within_limits(path, limits, lambda: emit.write_document(out, doc))
         except PolicyParseError as exc:
             target = Failure(exc.path, "emit", exc.reason)
-        except OSError as exc:
-            target = Failure(path, "emit", f"cannot write to {out} ({exc.strerror or exc})")
         if _failed(target):
             failed += 1
             continue
@@ -71,13 +70,9 @@ def cmd_parse(args) -> int:
                    f"{len(doc.targets)} targets, {len(doc.responsibilities)} responsibilities, "
                    f"{len(doc.findings)} findings -> {target}")
     if written:
-        try:
-            emit.write_tables(out)
-            if args.xlsx:
-                _say(args, f"tables of every dataset in {out} -> {emit_xlsx.write_dataset_xlsx(out)}")
-        except OSError as exc:
-            _error(str(out), f"cannot write the tables ({exc.strerror or exc})")
-            return 1
+        emit.write_tables(out)
+        if args.xlsx:
+            _say(args, f"tables of every dataset in {out} -> {emit_xlsx.write_dataset_xlsx(out)}")
     return 1 if failed else 0
 
 
@@ -103,18 +98,10 @@ def cmd_report(args) -> int:
         if _failed(doc):
             continue
         assert isinstance(doc, Document)
-        try:
-            emit_report.write_report(out, doc)
-        except OSError as exc:
-            _error(path, f"cannot write to {out} ({exc.strerror or exc})")
-            continue
+        emit_report.write_report(out, doc)
         written[doc.doc_id] = report.summary(doc)
     if written:
-        try:
-            index = emit_report.write_index(out, list(written.values()))
-        except OSError as exc:
-            _error(str(out), f"cannot write the index ({exc.strerror or exc})")
-            return 1
+        index = emit_report.write_index(out, list(written.values()))
         _say(args, f"{len(written)} reports -> {index}")
     return 1 if len(written) < len(paths) else 0
 
@@ -152,9 +139,6 @@ def _batch_in(out: Path, args) -> int:
     try:
         summary = batch.run(todo, workers=args.workers, executor=args.executor, scheduler=args.scheduler,
                             limits=limits, on_outcome=report)
-    except OSError as exc:
-        _error(str(out), f"cannot write the tables ({exc.strerror or exc})")
-        return 1
     finally:
         bar.close()
     if not args.quiet:
@@ -348,8 +332,15 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "executor", None) == "dask" and not args.scheduler:
         parser.error("--executor dask needs --scheduler ADDRESS")
     _log.quiet, _log.json_logs = getattr(args, "quiet", False), args.json_logs
+    out = getattr(args, "out", None)
+    if out is not None and os.path.exists(out) and not os.path.isdir(out):
+        _error(out, "is a file, not a folder (--out names the folder to write into)")
+        return 2
     try:
         return args.func(args)
+    except OSError as exc:  # what is written cannot be (a read-only or full disk): what was there is left as it was
+        _error(out or exc.filename, f"cannot write there ({exc.strerror or exc})")
+        return 1
     except RuleError as exc:  # a broken rule file stops every document: say where it is broken
         _error(None, str(exc))
         return 2

@@ -72,6 +72,8 @@ def read_dataset(path: str) -> Document:
     contract says)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
     except OSError as exc:
         raise InputError(path, f"cannot read the dataset ({exc.strerror or exc})") from None
     except UnicodeDecodeError:

@@ -151,3 +151,63 @@ def test_a_file_name_that_is_not_utf8_costs_its_own_document_only(tmp_path):
         assert (tmp_path / "batched" / "errors.csv").read_text(encoding="utf-8-sig").splitlines()[1:] == [
             f"{folder}/plan-\\xff\\xfe.txt,input,the file name (or a folder's) is not valid UTF-8; rename it"]
         assert len((tmp_path / "batched" / "documents.csv").read_text(encoding="utf-8-sig").splitlines()) == 2
+
+
+def test_an_output_that_cannot_be_written_is_one_line_for_every_command(tmp_path, monkeypatch, capsys):
+    # Issue 16: diff and history showed a traceback for an --out that is a file (FileExistsError)
+    # or on a read-only disk (OSError 30); parse blamed each input.
+    import errno
+
+    from policyparse import emit
+    from policyparse.cli import main
+
+    variant = ROOT / "tests" / "diff" / "yueqing-2024-variant.txt"
+    datasets = tmp_path / "datasets"
+    assert main(["parse", str(SEED), "--out", str(datasets), "--quiet"]) == 0
+    commands = {"parse": [str(SEED)], "report": [str(datasets)], "diff": [str(SEED), str(variant)],
+                "history": [str(datasets)], "batch": [str(SEED)]}
+    a_file = tmp_path / "a-file"
+    a_file.write_text("keep me", encoding="utf-8")
+    capsys.readouterr()
+    for command, inputs in commands.items():
+        assert main([command, *inputs, "--out", str(a_file), "--quiet"]) == 2, command
+        assert capsys.readouterr().err == (f"policyparse: error: {a_file}: is a file, not a folder (--out names the "
+                                           "folder to write into)\n"), command
+    assert a_file.read_text(encoding="utf-8") == "keep me"
+
+    def read_only(path):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(emit, "atomic_path", read_only)
+    for command, inputs in commands.items():
+        if command == "batch":  # its workers write, in processes of their own
+            continue
+        out = tmp_path / f"read-only-{command}"
+        assert main([command, *inputs, "--out", str(out), "--quiet"]) == 1, command
+        assert capsys.readouterr().err == f"policyparse: error: {out}: cannot write there (Read-only file system)\n"
+
+
+def test_a_dataset_json_that_is_not_one_is_one_line_for_report(tmp_path):
+    # Issue 16: `report` on a dataset whose targets was a string (TypeError) or 100,000 nested
+    # lists (RecursionError) showed a traceback; on a missing file, a raw errno.
+    assert run("parse", SEED, "--out", tmp_path / "ok", "--quiet").returncode == 0
+    text = (tmp_path / "ok" / f"{SEED.stem}.json").read_text(encoding="utf-8")
+    record = json.loads(text)
+    record["targets"] = "T0001"
+    (tmp_path / "string.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    record["targets"] = "NESTED"
+    (tmp_path / "nested.json").write_text(json.dumps(record, ensure_ascii=False).replace(
+        '"NESTED"', "[" * 100_000 + "]" * 100_000), encoding="utf-8")
+    for name, reason in (("string.json", "targets: expected a list, got text"), ("nested.json", "nested too deeply"),
+                         ("missing.json", None)):
+        result = run("report", tmp_path / name, "--out", tmp_path / "report")
+        expected = "no such file" if reason is None else f"not a dataset written by `policyparse parse` ({reason})"
+        assert (result.returncode, result.stderr) == (1, f"policyparse: error: {tmp_path / name}: {expected}\n"), name
+
+
+def test_a_memory_limit_too_small_for_anything_is_named_as_the_memory_limit(tmp_path):
+    # Issue 16: `--max-memory 1` said "internal error ... can't start new thread; please report it".
+    for command in ("parse", "batch"):
+        result = run(command, SEED, "--out", tmp_path / command, "--max-memory", "1", "--quiet")
+        assert (result.returncode, result.stderr) == (
+            1, f"policyparse: error: {SEED}: used more than 1 MB of memory (see --max-memory)\n"), command

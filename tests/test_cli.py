@@ -211,3 +211,22 @@ def test_a_memory_limit_too_small_for_anything_is_named_as_the_memory_limit(tmp_
         result = run(command, SEED, "--out", tmp_path / command, "--max-memory", "1", "--quiet")
         assert (result.returncode, result.stderr) == (
             1, f"policyparse: error: {SEED}: used more than 1 MB of memory (see --max-memory)\n"), command
+
+
+def test_parse_writes_nothing_outside_out_and_reads_no_cache_another_user_could_plant(tmp_path):
+    # Issue 16: every parse wrote jieba's 9 MB cache to $TMPDIR/jieba.cache and read it back,
+    # so a cache planted there changed the output (161 targets instead of 162).
+    import marshal
+    import os
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    planted = marshal.dumps(({}, 1))  # a prefix table that knows no word: every character its own
+    (tmp / "jieba.cache").write_bytes(planted)
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    result = subprocess.run([sys.executable, str(ROOT / "run_pipeline.py"), "parse", str(SEED), "--out",
+                             str(tmp_path / "out"), "--quiet"], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "out" / f"{SEED.stem}.json").read_text(encoding="utf-8"))
+    assert len(data["targets"]) == 162
+    assert [p.name for p in tmp.iterdir()] == ["jieba.cache"] and (tmp / "jieba.cache").read_bytes() == planted

@@ -152,7 +152,7 @@ def run(todo: Plan, workers: int | None = None, executor: str = "local", schedul
         outcomes = run_dask(todo.jobs, functools.partial(parse_task, rules_dir=todo.rules_dir), scheduler, limits)
     else:
         outcomes = run_local(todo.jobs, functools.partial(store_task, out=str(todo.out), rules_dir=todo.rules_dir),
-                             workers or default_workers(), limits)
+                             worker_count(workers), limits)
     failures = list(todo.failures)
     kept = set(todo.up_to_date)
     out = todo.out
@@ -175,7 +175,7 @@ def run(todo: Plan, workers: int | None = None, executor: str = "local", schedul
             emit.remove_dataset(out, doc_id)
         store.remove(stale)
         store.set_errors((f.file, f.stage, f.message) for f in failures)
-        store.export(out, workers or default_workers())
+        store.export(out, worker_count(workers))
     return Summary(len(kept) - len(todo.up_to_date), len(todo.up_to_date), failures, store.path)
 
 
@@ -496,5 +496,9 @@ def parser_id(rules_dir: str | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+def worker_count(requested: int | None = None) -> int:
+    """The local worker processes: as many as asked, one per CPU by default, and never more
+    than one per CPU: parsing is all CPU work, so a worker more only adds its memory (about
+    100 MB; 30 workers on two CPUs took 2.8 GB more)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(requested or cpus, cpus)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -284,7 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="files, folders (walked recursively), glob patterns, or @LIST (a file naming one input per line)")
     b.add_argument("--out", default="output", metavar="DIR", help="output folder (default: output)")
-    b.add_argument("--workers", type=_positive, default=None, metavar="N", help="worker processes (default: one per CPU)")
+    b.add_argument("--workers", type=_positive, default=None, metavar="N",
+                   help="worker processes (default, and at most: one per CPU)")
     b.add_argument("--executor", choices=["local", "dask"], default="local",
                    help="local process pool, or an existing dask.distributed cluster (needs --scheduler)")
     b.add_argument("--scheduler", metavar="ADDRESS", help="the dask scheduler, e.g. tcp://10.0.0.5:8786")
@@ -326,7 +328,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM (a service stopped, `kill`, `timeout`): the run ends as on Ctrl-C, its output
+    as consistent as a run killed at any moment, and says so."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "executor", None) == "dask" and not args.scheduler:
@@ -349,7 +368,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+        return 128 + signal.SIGINT
+    except Terminated:
+        print(f"{PROG}: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
 
 
 if __name__ == "__main__":

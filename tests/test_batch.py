@@ -542,3 +542,41 @@ def test_a_link_out_of_the_walked_folder_is_refused_and_a_loop_is_not_followed(t
         assert sorted(p.name for p in out.glob("*.json")) == ["again.json", "plan-000.json"]
     named = run("batch", archive / "shadow.txt", "--out", tmp_path / "named")  # named as an input, a link is read
     assert named.returncode == 0 and (tmp_path / "named" / "shadow.json").exists()
+
+
+def test_sigterm_ends_a_batch_as_ctrl_c_does_and_a_rerun_completes_it(tmp_path):
+    # Issue 16: SIGTERM ended a batch with status -15, no message and a leaked-semaphore warning.
+    archive = tmp_path / "archive"
+    variants(archive, 60, source=SEED)
+    for sig, status, said in ((signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")):
+        out = tmp_path / said
+        proc = subprocess.Popen([sys.executable, str(ROOT / "run_pipeline.py"), "batch", str(archive), "--out", str(out),
+                                 "--workers", "2", "--quiet"], cwd=ROOT, start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and len(list(out.glob("*.json"))) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        proc.send_signal(sig)
+        _, stderr = proc.communicate(timeout=120)
+        assert (proc.returncode, stderr) == (status, f"policyparse: {said}\n")
+        assert len(list(out.glob("*.json"))) < 60
+    stopped, clean = tmp_path / "terminated", tmp_path / "clean"
+    restarted = run("batch", archive, "--out", stopped, "--workers", "2")
+    assert restarted.returncode == 0, restarted.stderr
+    assert run("batch", archive, "--out", clean, "--workers", "2").returncode == 0
+    assert snapshot(stopped) == snapshot(clean)
+    assert db_dump(stopped) == db_dump(clean)
+
+
+def test_a_batch_starts_no_more_workers_than_cpus(tmp_path, monkeypatch):
+    # Issue 16: --workers had no upper bound (30 workers on two CPUs took 2.8 GB more).
+    started = []
+
+    class Pool(batch.ProcessPoolExecutor):
+        def __init__(self, workers, **kwargs):
+            started.append(workers)
+            super().__init__(workers, **kwargs)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", Pool)
+    batch.run(batch.plan([str(FIXTURE)], tmp_path / "out"), workers=1000)
+    assert started == [len(os.sched_getaffinity(0))]

@@ -97,6 +97,10 @@ def make(folder: Path) -> list[Path]:
                               (image,)),
         "thousands-of-pages.pdf": pdf([b""] * 5000),
         "big-50mb.txt": TEXT.read_bytes() * (50 * 1024 * 1024 // TEXT.stat().st_size + 1),
+        # 80 MB of empty paragraphs in under 100 KB: under the zip limit, over what XML 2,000,000
+        # characters take (python-docx would parse it all before the character limit refused it).
+        "xml-heavy.docx": docx_with({"word/document.xml": body.replace(b"</w:body>", b"<w:p/>" * (16 * 1024 * 1024)
+                                                                                   + b"</w:body>", 1)}),
         # One sentence of 4,000 targets with no delimiter, and 4,000 numbers after a 16,000-character
         # run: each target held all of the sentence, or the run as its indicator (quadratic output).
         "long-sentence.txt": notice("力争产值突破2200亿元增长百分之5" * 4000),

@@ -126,8 +126,10 @@ def _batch_in(out: Path, args) -> int:
     for failure in todo.failures:
         _error(failure.file, failure.message)
     failed = len(todo.failures)
-    bar = tqdm(total=len(todo.jobs), unit="doc", file=sys.stderr, dynamic_ncols=True, postfix={"failed": failed},
-               disable=args.quiet or not sys.stderr.isatty())
+    # The bar counts what the summary counts: the documents up to date and the inputs refused
+    # before parsing are done from the start.
+    bar = tqdm(total=todo.total, initial=len(todo.up_to_date) + failed, unit="doc", file=sys.stderr,
+               dynamic_ncols=True, postfix={"failed": failed}, disable=args.quiet or not sys.stderr.isatty())
 
     def report(outcome) -> None:
         nonlocal failed
@@ -267,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="plan documents (.txt, .docx, .pdf, .html, .doc, .wps)")
     p.add_argument("--out", default="output", metavar="DIR", help="output folder (default: output)")
     _add_limits(p)
-    p.add_argument("--quiet", action="store_true", help="print only errors")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     p.add_argument("--xlsx", action="store_true", help="also write DIR/dataset.xlsx, a sheet per table")
     p.set_defaults(func=cmd_parse)
 
@@ -276,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="plan documents, dataset JSONs written by parse, or folders of them")
     r.add_argument("--out", default="output/report", metavar="DIR", help="output folder (default: output/report)")
-    r.add_argument("--quiet", action="store_true", help="print only errors, no progress bar")
+    r.add_argument("-q", "--quiet", action="store_true", help="print only errors, no progress bar")
     r.set_defaults(func=cmd_report)
 
 
@@ -291,34 +293,39 @@ def build_parser() -> argparse.ArgumentParser:
                    help="local process pool, or an existing dask.distributed cluster (needs --scheduler)")
     b.add_argument("--scheduler", metavar="ADDRESS", help="the dask scheduler, e.g. tcp://10.0.0.5:8786")
     _add_limits(b)
-    b.add_argument("--quiet", action="store_true", help="print only errors")
+    b.add_argument("-q", "--quiet", action="store_true", help="print only errors, no progress bar")
     b.set_defaults(func=cmd_batch)
 
     g = sub.add_parser("golden", help="check documents against their golden files, or rewrite them")
-    g.add_argument("inputs", nargs="+", metavar="INPUT")
-    g.add_argument("--golden-dir", default="tests/golden", metavar="DIR")
+    g.add_argument("inputs", nargs="+", metavar="INPUT", help="plan documents with golden files (a folder each, "
+                                                              "named by doc_id, in --golden-dir)")
+    g.add_argument("--golden-dir", default="tests/golden", metavar="DIR",
+                   help="where the golden folders are (default: tests/golden)")
     g.add_argument("--update", action="store_true",
                    help="rewrite the golden files from the parser's output (review the diff before committing)")
     g.set_defaults(func=cmd_golden)
 
     e = sub.add_parser("evaluate", help="score target extraction against golden files (precision, recall, fields)")
-    e.add_argument("inputs", nargs="+", metavar="INPUT")
-    e.add_argument("--golden-dir", default="tests/golden", metavar="DIR")
+    e.add_argument("inputs", nargs="+", metavar="INPUT", help="plan documents with golden files")
+    e.add_argument("--golden-dir", default="tests/golden", metavar="DIR",
+                   help="where the golden folders are (default: tests/golden)")
     e.set_defaults(func=cmd_evaluate)
 
     d = sub.add_parser("diff", help="compare two plans: targets that rose, fell, vanished, changed lead unit")
     d.add_argument("old", metavar="OLD", help="a plan document, or a dataset JSON written by parse")
-    d.add_argument("new", metavar="NEW")
-    d.add_argument("--out", default="output", metavar="DIR", help="where diff.json, diff.csv, diff.md go")
-    d.add_argument("--quiet", action="store_true")
+    d.add_argument("new", metavar="NEW", help="the later plan: a document, or a dataset JSON written by parse")
+    d.add_argument("--out", default="output", metavar="DIR",
+                   help="where diff.json, diff.csv, diff.md go (default: output)")
+    d.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     d.add_argument("--xlsx", action="store_true", help="also write diff.xlsx (the changes)")
     d.add_argument("--html", action="store_true", help="also write diff.html (the changes, old beside new)")
     d.set_defaults(func=cmd_diff)
 
     h = sub.add_parser("history", help="follow every indicator through many plans (indicator x year)")
     h.add_argument("inputs", nargs="+", metavar="INPUT", help="dataset folders or files, or plan documents")
-    h.add_argument("--out", default="output", metavar="DIR")
-    h.add_argument("--quiet", action="store_true")
+    h.add_argument("--out", default="output", metavar="DIR",
+                   help="where history.csv and history.json go (default: output)")
+    h.add_argument("-q", "--quiet", action="store_true", help="print only errors, no progress bar")
     h.set_defaults(func=cmd_history)
     for command in sub.choices.values():
         command.add_argument("--json-logs", action="store_true",

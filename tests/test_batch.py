@@ -308,20 +308,37 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path):
 
 def test_the_progress_bar_shows_rate_eta_and_failures_on_a_terminal(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
+    text, _ = _on_a_terminal(["batch", str(FIXTURE), str(tmp_path / "empty.txt"), "--out", str(tmp_path / "out"),
+                              "--workers", "1"])
+    assert "policyparse: error: " + str(tmp_path / "empty.txt") + ": empty file" in text
+    final = text.rstrip().split("\r")[-1]
+    assert re.search(r"2/2 \[\d\d:\d\d<00:00, +[\d.]+(doc/s|s/doc), failed=1\]", final), final  # elapsed<left, rate
+
+
+def test_the_progress_bar_counts_what_the_summary_counts(tmp_path):
+    # Issue 16: the summary counted the documents up to date and the inputs refused before
+    # parsing, the bar only the documents parsed (137 against 136).
+    (tmp_path / "empty.txt").write_bytes(b"")
+    inputs = [str(FIXTURE), str(tmp_path / "empty.txt"), f"{tmp_path}/nothing/*.txt", "--out", str(tmp_path / "out")]
+    assert run("batch", *inputs).returncode == 1
+    text, summary = _on_a_terminal(["batch", *inputs, "--workers", "1"])
+    assert summary.startswith(f"{tmp_path / 'out'}: 3 documents: 0 parsed, 1 up to date, 2 failed")
+    assert re.search(r"3/3 \[.*failed=2\]", text.rstrip().split("\r")[-1]), text
+
+
+def _on_a_terminal(args: list[str]) -> tuple[str, str]:
+    """What a command shows on stderr when it is a terminal, and what it prints."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
-    proc = subprocess.Popen([sys.executable, str(ROOT / "run_pipeline.py"), "batch", str(FIXTURE),
-                             str(tmp_path / "empty.txt"), "--out", str(tmp_path / "out"), "--workers", "1"],
-                            cwd=ROOT, stderr=slave, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, str(ROOT / "run_pipeline.py"), *args], cwd=ROOT, stderr=slave,
+                            stdout=subprocess.PIPE, text=True)
     os.close(slave)
     screen = b""
     while chunk := _read(master):
         screen += chunk
+    printed = proc.stdout.read()
     proc.wait()
-    text = screen.decode()
-    assert "policyparse: error: " + str(tmp_path / "empty.txt") + ": empty file" in text
-    final = text.rstrip().split("\r")[-1]
-    assert re.search(r"2/2 \[\d\d:\d\d<00:00, +[\d.]+(doc/s|s/doc), failed=1\]", final), final  # elapsed<left, rate
+    return screen.decode(), printed
 
 
 def _read(fd: int) -> bytes:

@@ -230,3 +230,26 @@ def test_parse_writes_nothing_outside_out_and_reads_no_cache_another_user_could_
     data = json.loads((tmp_path / "out" / f"{SEED.stem}.json").read_text(encoding="utf-8"))
     assert len(data["targets"]) == 162
     assert [p.name for p in tmp.iterdir()] == ["jieba.cache"] and (tmp / "jieba.cache").read_bytes() == planted
+
+
+def test_every_option_and_argument_says_what_it_is_and_quiet_is_also_q(tmp_path):
+    # Issue 16: several --help entries were empty, and -q was refused.
+    import argparse
+
+    from policyparse.cli import build_parser
+
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    for name, command in commands.items():
+        for action in command._actions:
+            assert action.help, f"{name} {action.option_strings or action.dest}"
+            if "--quiet" in action.option_strings:
+                assert "-q" in action.option_strings, name
+    result = run("parse", SEED, "--out", tmp_path, "-q")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_a_folder_given_to_parse_says_which_commands_take_folders(tmp_path):
+    result = run("parse", ROOT / "corpus", "--out", tmp_path)
+    assert (result.returncode, result.stderr) == (1, f"policyparse: error: {ROOT / 'corpus'}: a folder, not a file "
+                                                     "(`batch` takes folders of documents, `report` and `history` "
+                                                     "folders of dataset JSONs)\n")

@@ -56,6 +56,9 @@ def ingest(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int 
     path = Path(path)
     if not path.exists():
         raise InputError(name, "no such file")
+    if path.is_dir():
+        raise InputError(name, "a folder, not a file (`batch` takes folders of documents, `report` and `history` "
+                               "folders of dataset JSONs)")
     if not path.is_file():
         raise InputError(name, "not a regular file")
     backend = BACKENDS.get(path.suffix.lower())

@@ -2,7 +2,7 @@
 indicator it measures, the action, comparator, kind, hedge, year and deadline.
 
 The grammar in short: a sentence (。) holds clause groups (；), a group holds pieces
-(，, and 、 between two numbers). A piece reads
+(，, and 、 between two numbers; past MAX_SHARED numbers with none, each number's own). A piece reads
     [year] [deadline] [hedge] [action…] indicator [comparator/kind word] [action] NUMBER UNIT [以上] [noun]
 and what a piece leaves out (the indicator of "增长10%", the action of "报会3家") comes
 from the nearest earlier target in the same clause group.

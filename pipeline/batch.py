@@ -26,9 +26,9 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -345,11 +345,11 @@ def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:
     (** recursive), and @LIST files that name one input per line (blank lines and # comments
     skipped). A file or folder that a walk or pattern meets as a link out of the folder it
     walks (a pattern: the folder it starts from) is refused; named as an input, a file may be a
-    link. Hidden files are left out of walks and patterns, and so is the output folder: a
-    walk or pattern that meets it from outside leaves all of it out, one that starts inside it
+    link. Hidden files are left out of walks and patterns, and so is the output folder: a walk
+    or pattern that meets it from outside leaves all of it out, one that starts inside it
     (`batch D --out D`) the files a batch writes there. A file a batch writes (in this output
-    folder or another batch's) is never an input.
-    Every other file is an input, so a type no backend reads is reported, not silently dropped."""
+    folder or another batch's) is never an input. Every other file is an input, so a type no
+    backend reads is reported, not silently dropped."""
     files: dict[str, str] = {}  # absolute path -> path as given, in input order
     failures: list[Failure] = []
     out = Path(os.path.realpath(out))
@@ -394,13 +394,13 @@ def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:
             walk(text, text)
         elif glob.has_magic(text) and not os.path.exists(text):
             tree = _literal_root(text)
-            from_outside = not _within(tree, out)
+            real_tree, from_outside = Path(os.path.realpath(tree)), not _within(tree, out)
             matches = [m for m in _matches(text, tree)
                        if not written_by_batch(m, out) and not (from_outside and _within(m, out))]
             if not matches:
                 failures.append(Failure(text, "input", "no file matches this pattern"))
             for match in matches:
-                walk(match, tree) if os.path.isdir(match) else found(match, tree, Path(os.path.realpath(tree)))
+                walk(match, tree) if os.path.isdir(match) else found(match, tree, real_tree)
         elif written_by_batch(text, out):
             failures.append(Failure(text, "input", "is a file a batch writes in its output folder, not an input"))
         else:

@@ -1,8 +1,9 @@
 """The command line: a thin skin over the API. It parses arguments, calls `parse`,
 hands results to emit, prints one line per problem, and chooses the exit status.
 
-Exit status: 0 all inputs parsed; 1 some input failed (each named on stderr); 2 usage or a
-broken rule file."""
+Exit status: 0 all inputs parsed; 1 some input failed (each named on stderr) or the output
+cannot be written; 2 usage, a broken rule file, an --out that is a file or another command's
+folder (batch: a store that cannot be opened, an unreachable scheduler); 130 Ctrl-C; 143 SIGTERM."""
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,7 @@ def _error(path: str | None, reason: str) -> None:
     _log.error(path, reason)
 
 
-def _failed(outcome) -> bool:
+def _failed(outcome: object) -> bool:
     """True, after printing its one line, for a Failure."""
     if isinstance(outcome, Failure):
         _error(outcome.file, outcome.message)
@@ -52,8 +53,8 @@ def cmd_parse(args) -> int:
     failed = 0
     written = 0
     parser = _parser(args)
-    # A line per document is the progress.
     limits = _limits(args)
+    # A line per document is the progress.
     for path, doc in documents(_log.progress(args.inputs, "parse", bar=False), parser, limits):
         if _failed(doc):
             failed += 1
@@ -257,8 +258,8 @@ def _add_limits(command: argparse.ArgumentParser) -> None:
                          help=f"give up on a document after this wall time (default: {DEFAULT_MAX_SECONDS:g}; in "
                               "batch, a worker that does not stop is killed)")
     command.add_argument("--max-memory", type=_positive, default=DEFAULT_MAX_MEMORY_MB, metavar="MB",
-                         help=f"give up on a document that takes more memory than this (Linux; default: "
-                              f"{DEFAULT_MAX_MEMORY_MB})")
+                         help="give up on a document that takes more memory than this, beyond what the process "
+                              f"held before it (Linux; default: {DEFAULT_MAX_MEMORY_MB})")
 
 
 def build_parser() -> argparse.ArgumentParser:

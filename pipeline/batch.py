@@ -36,7 +36,7 @@ import policyparse
 from policyparse import emit, extractors, rules
 from policyparse.errors import BatchError, InputError, PolicyParseError, internal_error
 from policyparse.ingest import check_name
-from policyparse.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits, time_limit_message
+from policyparse.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits, at_memory_cap, time_limit_message
 from policyparse.model import SCHEMA_VERSION
 from policyparse.documents import Failure, parse_one, planned_ids, within_limits
 from policyparse.run import Parser, default_parser, doc_id_for
@@ -226,11 +226,13 @@ def _parsed(path: str, limits: Limits, rules_dir: str | None) -> Parsed | Failur
         rows = emit.table_rows(data)
         return Parsed(Entry(doc.doc_id, doc.source, doc.sha256, parser_id(rules_dir)), dataset, doc.text, rows,
                       table_parts(rows))
-    except PolicyParseError as exc:
-        return Failure(exc.path, "emit", exc.reason)
     except MemoryError:  # the memory limit: within_limits says so
         raise
     except Exception as exc:
+        if at_memory_cap():
+            raise MemoryError from exc
+        if isinstance(exc, PolicyParseError):
+            return Failure(exc.path, "emit", exc.reason)
         return Failure(path, "emit", internal_error(exc))
 
 
@@ -240,7 +242,7 @@ def run_local(paths: Iterable[str], task: Task, workers: int, limits: Limits) ->
     context = multiprocessing.get_context("spawn")
     while queue:
         suspects: list[str] = []
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_end_with_parent) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
             running = {}
             while (queue or running) and not suspects:
                 while queue and len(running) < 2 * workers:
@@ -264,10 +266,13 @@ def run_local(paths: Iterable[str], task: Task, workers: int, limits: Limits) ->
             yield _alone(task, path, limits, context)
 
 
-def _end_with_parent() -> None:
-    """Pool initializer: end this worker as soon as the batch process ends, even by kill -9, so
+def _start_worker() -> None:
+    """Pool initializer. End this worker as soon as the batch process ends, even by kill -9, so
     that no orphan goes on writing into DIR (what it was writing is rolled back, or left as a
-    temporary file that the next run removes)."""
+    temporary file that the next run removes). And make pyarrow's first array before any
+    document's memory cap: it imports numpy and pandas and reserves its allocator's arenas
+    (about 1 GB of address space), and numpy's OpenBLAS aborts the process, not raise, when an
+    allocation fails."""
     parent = multiprocessing.parent_process()
     if parent is None:
         return
@@ -277,10 +282,13 @@ def _end_with_parent() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
+    import pyarrow
+
+    pyarrow.array([0])
 
 
 def _alone(task: Task, path: str, limits: Limits, context) -> Outcome:
-    with ProcessPoolExecutor(1, mp_context=context, initializer=_end_with_parent) as pool:
+    with ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker) as pool:
         try:
             pool.submit(os.getpid).result()
         except BrokenProcessPool:  # not the document: no worker can start here

@@ -16,7 +16,8 @@ from types import TracebackType
 from typing import TypeVar
 
 from policyparse.errors import InputError, PolicyParseError, internal_error, shown
-from policyparse.limits import DEFAULT_LIMITS, Limits, TimeLimit, bounded, memory_limit_message, time_limit_message
+from policyparse.limits import (DEFAULT_LIMITS, Limits, TimeLimit, at_memory_cap, bounded, memory_limit_message,
+                               time_limit_message)
 from policyparse.model import DatasetError, Document
 from policyparse.rules import RuleError
 from policyparse.run import Parser, default_parser, doc_id_for
@@ -60,9 +61,12 @@ def parse_one(path: str, parser: Parser | None = None, limits: Limits = DEFAULT_
         return parser.parse(path, max_bytes=limits.bytes, max_chars=limits.chars, max_pages=limits.pages)
     except (RuleError, MemoryError):  # a broken rule set stops everything; within_limits reports the memory limit
         raise
-    except PolicyParseError as exc:
-        return Failure(exc.path, stage_of(exc.__traceback__), exc.reason)
-    except Exception as exc:  # a bug met in one document must not take down the others
+    except Exception as exc:
+        if at_memory_cap():
+            raise MemoryError from exc
+        if isinstance(exc, PolicyParseError):
+            return Failure(exc.path, stage_of(exc.__traceback__), exc.reason)
+        # A bug met in one document must not take down the others.
         return Failure(path, stage_of(exc.__traceback__), internal_error(exc))
 
 

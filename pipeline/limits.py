@@ -103,6 +103,23 @@ def _memory_cap(megabytes: int) -> Iterator[None]:
         resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
 
 
+# How close to its memory cap a process is when an allocation there fails: past most requests.
+CAP_MARGIN_BYTES = 64 * 1024 * 1024
+
+
+def at_memory_cap() -> bool:
+    """Whether this process is within CAP_MARGIN_BYTES of the memory cap `bounded` set. An
+    allocation that fails there is the limit at work even when it does not say MemoryError:
+    C code says so in its own way (SystemError "error return without exception set", a
+    RuntimeError for a thread it cannot start, a backend's "damaged file")."""
+    try:
+        import resource
+    except ImportError:
+        return False
+    soft, _hard = resource.getrlimit(resource.RLIMIT_DATA)
+    return soft != resource.RLIM_INFINITY and _data_bytes() > soft - CAP_MARGIN_BYTES
+
+
 _VM_DATA = re.compile(rb"^VmData:\s+(\d+) kB", re.M)
 
 

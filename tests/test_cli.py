@@ -110,21 +110,29 @@ def test_parse_holds_each_document_to_the_time_and_memory_limits(tmp_path, monke
             time.sleep(3600)
         if "hog" in str(path):
             return bytearray(2048 * 1024 * 1024)
+        if "c-code" in str(path):  # C code that runs out of memory says so in its own way
+            held = bytearray((1024 - 16) * 1024 * 1024) if "near" in str(path) else b""
+            raise SystemError(f"error return without exception set ({len(held)})")
         return parse(self, path, **limits)
 
     monkeypatch.setattr(Parser, "parse", unbounded)
-    for name in ("slow.txt", "hog.txt"):
+    names = ("slow.txt", "hog.txt", "c-code-near-the-cap.txt", "c-code.txt")
+    for name in names:
         (tmp_path / name).write_bytes(SEED.read_bytes())
     out = tmp_path / "out"
 
-    status = main(["parse", str(tmp_path / "slow.txt"), str(tmp_path / "hog.txt"), "--out", str(out), "--quiet",
+    status = main(["parse", *(str(tmp_path / name) for name in names), "--out", str(out), "--quiet",
                    "--max-seconds", "1", "--max-memory", "1024"])
 
     assert status == 1
     assert capsys.readouterr().err.splitlines() == [
         f"policyparse: error: {tmp_path / 'slow.txt'}: gave up after 1 s (the time limit per document, see "
         "--max-seconds)",
-        f"policyparse: error: {tmp_path / 'hog.txt'}: used more than 1,024 MB of memory (see --max-memory)"]
+        f"policyparse: error: {tmp_path / 'hog.txt'}: used more than 1,024 MB of memory (see --max-memory)",
+        f"policyparse: error: {tmp_path / 'c-code-near-the-cap.txt'}: used more than 1,024 MB of memory (see "
+        "--max-memory)",
+        f"policyparse: error: {tmp_path / 'c-code.txt'}: internal error while parsing (SystemError: error return "
+        "without exception set (0)); please report it"]
     assert not out.exists()
     assert main(["parse", str(SEED), "--out", str(out), "--quiet"]) == 0  # the limits end with their document
 

@@ -60,12 +60,12 @@ def warm_parse_vs_lcut(repeat: int) -> None:
     jieba.setLogLevel(60)
     jieba.initialize()
     jieba.lcut(text)
-    from policyparse.extractors.text import word_bounds
+    from policyparse.extractors.text import remembered_bounds
 
     def fresh_parse():
         # A new document: forget the clauses segmented before (the memo would otherwise make a
         # repeated parse of the same text skip jieba altogether).
-        word_bounds.cache_clear()
+        remembered_bounds.cache_clear()
         parse(SEED)
 
     # Interleaved, one of each in turn: a burst of other work on the machine then slows both
@@ -92,7 +92,7 @@ def warm_parse_vs_lcut(repeat: int) -> None:
         return tokenize(self, unicode_sentence, *args, **kwargs)
 
     jieba.Tokenizer.tokenize = counting  # counts only: the text and the result are untouched
-    word_bounds.cache_clear()
+    remembered_bounds.cache_clear()
     parse(SEED)
     jieba.Tokenizer.tokenize = tokenize
     print(f"    a parse hands jieba {sum(segmented):,} characters in {len(segmented)} calls, "

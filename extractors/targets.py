@@ -2,7 +2,7 @@
 indicator it measures, the action, comparator, kind, hedge, year and deadline.
 
 The grammar in short: a sentence (。) holds clause groups (；), a group holds pieces
-(，, and 、 between two numbers). A piece reads
+(，, and 、 between two numbers; past MAX_SHARED numbers with none, each number's own). A piece reads
     [year] [deadline] [hedge] [action…] indicator [comparator/kind word] [action] NUMBER UNIT [以上] [noun]
 and what a piece leaves out (the indicator of "增长10%", the action of "报会3家") comes
 from the nearest earlier target in the same clause group.
@@ -33,6 +33,15 @@ MAX_ADVERB = 2
 PAIR_JOINERS = "和及与、 \u3000"
 # How much of a piece without a number is segmented: enough for a year, a hedge and a verb.
 OPENING = 12
+# A piece holds one target, or a few whose numbers share its indicator (压缩至30小时和1.5小时以内;
+# no plan of the corpus has more than three). A run of more numbers with no delimiter between
+# them is no such piece: each number gets its own, so no piece's text is written more than this
+# many times and the targets of a text grow with it, never with its square.
+MAX_SHARED = 4
+# No plan writes an indicator this long (the corpus's longest is 91 characters, a list of
+# provinces): a longer run before a number is none, so it is neither written nor inherited by
+# every number after it in its clause group.
+MAX_INDICATOR = 100
 
 
 def find_targets(text: str, start: int, end: int, rules: Rules, default_year: int | None = None,
@@ -235,6 +244,8 @@ class _Reader:
             span = self._verb_in_phrase(span)
         found = self._indicator_fallback(piece, quantity, _Span(*_trim(self.view, span.start, span.end), span.action),
                                          same_group)
+        if found.start is not None and found.end is not None and found.end - found.start > MAX_INDICATOR:
+            found = _Indicator(None, None, found.action)
         action = found.action
         if action is None and not words.own_verb and same_group:
             # A piece with no verb of its own takes the earlier action (规上产值1150亿元 → 实现); one
@@ -396,7 +407,8 @@ def _pieces_with_hedges(pieces: list[Piece], quantities: list[Quantity], reader:
         elif piece.first_in_group and opening.action_first:
             modality = None
         for sub, sub_quantities in _split_lists(reader.view, piece, inside):
-            yield sub, sub_quantities, modality
+            for shared, shared_quantities in _split_crowded(sub, sub_quantities):
+                yield shared, shared_quantities, modality
 
 
 def _split_lists(view: str, piece: Piece, quantities: list[Quantity]):
@@ -417,6 +429,18 @@ def _split_lists(view: str, piece: Piece, quantities: list[Quantity]):
             yield Piece(start, cut, piece.sentence, piece.group, first), group
             start, group, first = cut + 1, [], False
     yield Piece(start, piece.end, piece.sentence, piece.group, first), group
+
+
+def _split_crowded(piece: Piece, quantities: list[Quantity]):
+    """A piece with more than MAX_SHARED numbers cut after each number (its unit, 以上 …)."""
+    if len(quantities) <= MAX_SHARED:
+        yield piece, quantities
+        return
+    start, first = piece.start, piece.first_in_group
+    for q in quantities[:-1]:
+        yield Piece(start, q.after_end, piece.sentence, piece.group, first), [q]
+        start, first = q.after_end, False
+    yield Piece(start, piece.end, piece.sentence, piece.group, first), quantities[-1:]
 
 
 def _trim(view: str, start: int, end: int) -> tuple[int, int]:

@@ -29,6 +29,11 @@ def tokenizer(rules: Rules):
 
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
+    # The prefix table built here, in memory (0.4 s, as long as reading jieba's cache of it):
+    # jieba's cache, $TMPDIR/jieba.cache, is 9 MB written outside --out, and read back from
+    # whoever wrote it (a table planted there changed what was parsed).
+    tok.FREQ, tok.total = tok.gen_pfdict(tok.get_dict_file())
+    tok.initialized = True
     tok.load_userdict(str(rules.userdict))
     words = [*rules.actions, *rules.hedges, *rules.comparators_before, *rules.comparators_after,
              *rules.kind_before, *(u for u in rules.units if len(u) > 1)]
@@ -42,12 +47,26 @@ def token_bounds(text: str, rules: Rules) -> set[int]:
     return set(word_bounds(text, rules))
 
 
-@functools.lru_cache(maxsize=1 << 12)
+# Longer than any clause a plan writes (the corpus's longest piece is 371 characters).
+MEMO_CHARS = 1000
+
+
 def word_bounds(text: str, rules: Rules) -> frozenset[int]:
-    """token_bounds, remembered: not to be changed by the caller."""
+    """token_bounds, remembered for a clause of up to MEMO_CHARS characters: not to be changed
+    by the caller. A longer text is no clause a plan restates, and remembering it would let one
+    hostile document fill the memo of a batch worker."""
+    return remembered_bounds(text, rules) if len(text) <= MEMO_CHARS else _segmented(text, rules)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def remembered_bounds(text: str, rules: Rules) -> frozenset[int]:
     # Remembered per clause: an annex restates the body's clauses word for word, and next
     # year's plan many of this year's. 4,096 clauses are a dozen plans; a batch worker that
     # remembered 65,536 held some 40 MB more after ten thousand documents.
+    return _segmented(text, rules)
+
+
+def _segmented(text: str, rules: Rules) -> frozenset[int]:
     bounds = {0, len(text)}
     for _word, start, end in tokenizer(rules).tokenize(text):
         bounds.add(start)

@@ -21,7 +21,6 @@ import hashlib
 import multiprocessing
 import multiprocessing.connection
 import os
-import signal
 import sqlite3
 import threading
 import time
@@ -35,17 +34,15 @@ from pathlib import Path
 
 import policyparse
 from policyparse import emit, extractors, rules
-from policyparse.documents import Failure, parse_one, planned_ids
-from policyparse.errors import BatchError, internal_error
-from policyparse.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
+from policyparse.documents import Failure, parse_one, planned_ids, within_limits
+from policyparse.errors import BatchError, InputError, PolicyParseError, internal_error
+from policyparse.ingest import check_name
+from policyparse.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits, at_memory_cap, time_limit_message
 from policyparse.model import SCHEMA_VERSION
 from policyparse.run import Parser, default_parser, doc_id_for
-from policyparse.store import Entry, Parsed, Store, table_parts
+from policyparse.store import DB_NAME, Entry, Parsed, Store, table_parts
 
 WORKER_DIED = "the worker process died while parsing this document (a crash, or killed for using too much memory)"
-# After the time limit a worker stuck in C code (where the alarm cannot interrupt it) gets this
-# much longer, then its process ends and the pool replaces it.
-KILL_GRACE_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -87,6 +84,7 @@ def plan(inputs: Iterable[str], out: str | Path, max_bytes: int = DEFAULT_MAX_BY
     a store that cannot be opened, before any work."""
     parser_for(rules_dir)  # the rules are read and checked before any work
     out = Path(out)
+    refuse_parse_output(out)
     files, failures = expand(inputs, out)
     with Store(out) as store:
         entries = store.entries()
@@ -105,6 +103,43 @@ def plan(inputs: Iterable[str], out: str | Path, max_bytes: int = DEFAULT_MAX_BY
     return todo
 
 
+def refuse_parse_output(out: Path) -> None:
+    """Raise BatchError when `out` holds what `parse` wrote there (dataset JSONs or a workbook
+    without a store): a batch makes its folder hold exactly its own inputs' datasets, and would
+    delete them."""
+    if (out / DB_NAME).exists():
+        return
+    written = [p for p in (out / "dataset.xlsx", *sorted(out.glob("*.json")))
+               if p.suffix == ".xlsx" and p.is_file() or p.suffix == ".json" and emit.dataset_in(p) is not None]
+    if written:
+        raise BatchError(f"{out}: holds what `parse` wrote (such as {written[0].name}), which a batch would delete; "
+                         "choose another --out, or move them away")
+
+
+@contextmanager
+def exclusive(out: str | Path) -> Iterator[None]:
+    """Hold the output folder for one batch at a time: a second batch on it (which would remove
+    the first's unfinished files and replace its tables under it) raises BatchError."""
+    import fcntl
+
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        held = os.open(out, os.O_RDONLY)
+    except OSError as exc:
+        raise BatchError(f"{out}: cannot make the output folder ({exc.strerror or exc})") from None
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(held)
+        raise BatchError(f"{out}: another batch is writing this folder; wait for it to end, or choose another --out") \
+            from None
+    try:
+        yield
+    finally:
+        os.close(held)
+
+
 def run(todo: Plan, workers: int | None = None, executor: str = "local", scheduler: str | None = None,
         limits: Limits = DEFAULT_LIMITS, on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
     """Parse the plan's jobs, store each document as it arrives, drop documents that are no
@@ -118,7 +153,7 @@ def run(todo: Plan, workers: int | None = None, executor: str = "local", schedul
         outcomes = run_dask(todo.jobs, functools.partial(parse_task, rules_dir=todo.rules_dir), scheduler, limits)
     else:
         outcomes = run_local(todo.jobs, functools.partial(store_task, out=str(todo.out), rules_dir=todo.rules_dir),
-                             workers or default_workers(), limits)
+                             worker_count(workers), limits)
     failures = list(todo.failures)
     kept = set(todo.up_to_date)
     out = todo.out
@@ -141,7 +176,7 @@ def run(todo: Plan, workers: int | None = None, executor: str = "local", schedul
             emit.remove_dataset(out, doc_id)
         store.remove(stale)
         store.set_errors((f.file, f.stage, f.message) for f in failures)
-        store.export(out, workers or default_workers())
+        store.export(out, worker_count(workers))
     return Summary(len(kept) - len(todo.up_to_date), len(todo.up_to_date), failures, store.path)
 
 
@@ -175,71 +210,31 @@ def _keep(out: Path, store: Store, parsed: Parsed) -> Outcome:
     return parsed
 
 
-class TimeLimit(BaseException):
-    """The document's wall time ran out (a BaseException, so that no `except Exception` in a
-    backend mistakes it for a damaged file)."""
-
-
 def parse_task(path: str, limits: Limits, rules_dir: str | None = None) -> Outcome:
-    """One document, start to end: the task every executor runs. Never raises."""
-    try:
-        with _bounded(limits):
-            doc = parse_one(path, parser_for(rules_dir), limits)
-    except TimeLimit:
-        return Failure(path, "limit", time_limit_message(limits))
-    except MemoryError:
-        return Failure(path, "limit", f"used more than {limits.memory_mb:,} MB of memory (see --max-memory)")
+    """One document, start to end, within its limits: the task every executor runs. Never raises.
+    A pool worker stuck in C code past the time limit is ended (the pool replaces it)."""
+    return within_limits(path, limits, lambda: _parsed(path, limits, rules_dir),
+                         kill_stuck=multiprocessing.parent_process() is not None)
+
+
+def _parsed(path: str, limits: Limits, rules_dir: str | None) -> Parsed | Failure:
+    doc = parse_one(path, parser_for(rules_dir), limits)
     if isinstance(doc, Failure):
         return doc
     try:
         data = emit.to_dict(doc)
+        dataset = emit.document_json(data)
         rows = emit.table_rows(data)
         entry = Entry(doc.doc_id, doc.source, doc.sha256, parser_id(rules_dir))
-        return Parsed(entry, emit.dataset_json(data), doc.text,
-                      rows, table_parts(rows))
+        return Parsed(entry, dataset, doc.text, rows, table_parts(rows))
+    except MemoryError:  # the memory limit: within_limits says so
+        raise
     except Exception as exc:
+        if at_memory_cap():
+            raise MemoryError from exc
+        if isinstance(exc, PolicyParseError):
+            return Failure(exc.path, "emit", exc.reason)
         return Failure(path, "emit", internal_error(exc))
-
-
-def time_limit_message(limits: Limits) -> str:
-    return f"gave up after {limits.seconds:g} s (the time limit per document, see --max-seconds)"
-
-
-@contextmanager
-def _bounded(limits: Limits) -> Iterator[None]:
-    """Run the block under the document's limits, when this is a worker process's main thread
-    (a dask worker runs tasks in threads: there the cluster's own limits apply). The alarm
-    raises TimeLimit in Python code; a watchdog ends the process if C code holds on past it.
-    The memory limit caps the process's heap, so an allocation past it raises MemoryError."""
-    if multiprocessing.parent_process() is None or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    _cap_memory(limits.memory_mb)
-
-    def expire(signum, frame):
-        raise TimeLimit
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    watchdog = threading.Timer(limits.seconds + KILL_GRACE_SECONDS, os._exit, (70,))
-    watchdog.daemon = True
-    signal.setitimer(signal.ITIMER_REAL, limits.seconds)
-    watchdog.start()
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        watchdog.cancel()
-
-
-def _cap_memory(megabytes: int) -> None:
-    try:
-        import resource
-    except ImportError:  # not on Windows
-        return
-    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    wanted = megabytes * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_DATA, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
 
 
 def run_local(paths: Iterable[str], task: Task, workers: int, limits: Limits) -> Iterator[Outcome]:
@@ -248,7 +243,7 @@ def run_local(paths: Iterable[str], task: Task, workers: int, limits: Limits) ->
     context = multiprocessing.get_context("spawn")
     while queue:
         suspects: list[str] = []
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_end_with_parent) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
             running: dict = {}  # future → path
             while (queue or running) and not suspects:
                 while queue and len(running) < 2 * workers:
@@ -273,10 +268,13 @@ def run_local(paths: Iterable[str], task: Task, workers: int, limits: Limits) ->
             yield _alone(task, path, limits, context)
 
 
-def _end_with_parent() -> None:
-    """Pool initializer: end this worker as soon as the batch process ends, even by kill -9, so
+def _start_worker() -> None:
+    """Pool initializer. End this worker as soon as the batch process ends, even by kill -9, so
     that no orphan goes on writing into DIR (what it was writing is rolled back, or left as a
-    temporary file that the next run removes)."""
+    temporary file that the next run removes). And make pyarrow's first array before any
+    document's memory cap: it imports numpy and pandas and reserves its allocator's arenas
+    (about 1 GB of address space), and numpy's OpenBLAS aborts the process, not raise, when an
+    allocation fails."""
     parent = multiprocessing.parent_process()
     if parent is None:
         return
@@ -286,10 +284,13 @@ def _end_with_parent() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
+    import pyarrow
+
+    pyarrow.array([0])
 
 
 def _alone(task: Task, path: str, limits: Limits, context) -> Outcome:
-    with ProcessPoolExecutor(1, mp_context=context, initializer=_end_with_parent) as pool:
+    with ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker) as pool:
         try:
             pool.submit(os.getpid).result()
         except BrokenProcessPool:  # not the document: no worker can start here
@@ -344,34 +345,74 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
+# What a batch (or parse) writes in its output folder besides a `<doc_id>.json` per document.
+WRITTEN = frozenset({*(f"{name}{suffix}" for name in emit.TABLE_COLUMNS for suffix in (".csv", ".parquet")),
+                     "errors.csv", "dataset.xlsx", *(DB_NAME + suffix for suffix in ("", "-wal", "-shm", "-journal"))})
+
+
 def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:
     """The files named by `inputs`: files as given, folders walked recursively, glob patterns
     (** recursive), and @LIST files that name one input per line (blank lines and # comments
-    skipped). Hidden files and the output folder are left out of walks and patterns; every
-    other file is an input, so a type no backend reads is reported, not silently dropped."""
+    skipped). A file or folder that a walk or pattern meets as a link out of the folder it
+    walks (a pattern: the folder it starts from) is refused; named as an input, a file may be a
+    link. Hidden files are left out of walks and patterns, and so is the output folder: a walk
+    or pattern that meets it from outside leaves all of it out, one that starts inside it
+    (`batch D --out D`) the files a batch writes there. A file a batch writes (in this output
+    folder or another batch's) is never an input. Every other file is an input, so a type no
+    backend reads is reported, not silently dropped."""
     files: dict[str, str] = {}  # absolute path -> path as given, in input order
     failures: list[Failure] = []
-    out = out.resolve()
+    out = Path(os.path.realpath(out))
 
     def add(path: str) -> None:
+        try:
+            check_name(path)  # a name no dataset can hold costs its own document, before its id is claimed
+        except InputError as exc:
+            failures.append(Failure(exc.path, "input", exc.reason))
+            return
         files.setdefault(os.path.abspath(path), path)
 
-    def walk(folder: str) -> None:
+    def walk(folder: str, tree: str) -> None:
+        from_outside = not _within(folder, out)
+        real_tree = Path(os.path.realpath(tree))
         for root, dirs, names in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and Path(root, d).resolve() != out)
+            kept = []
+            for name in sorted(dirs):
+                path = os.path.join(root, name)
+                if name.startswith(".") or (from_outside and _within(path, out)):
+                    continue
+                if os.path.islink(path):  # never followed: its files are walked where they are, or refused
+                    if not _within(path, real_tree):
+                        failures.append(_link_out(path, "folder", tree))
+                    continue
+                kept.append(name)
+            dirs[:] = kept
             for name in sorted(names):
-                if not name.startswith("."):
-                    add(os.path.join(root, name))
+                path = os.path.join(root, name)
+                if not name.startswith(".") and not written_by_batch(path, out):
+                    found(path, tree, real_tree)
+
+    def found(path: str, tree: str, real_tree: Path) -> None:
+        """A file a walk or pattern met in `tree`: an input, unless it is a link out of the tree."""
+        if _within(path, real_tree):
+            add(path)
+        else:
+            failures.append(_link_out(path, "file", tree))
 
     def one(text: str) -> None:
         if os.path.isdir(text):
-            walk(text)
+            walk(text, text)
         elif glob.has_magic(text) and not os.path.exists(text):
-            matches = [m for m in sorted(glob.glob(text, recursive=True)) if out not in Path(m).resolve().parents]
+            tree = _literal_root(text)
+            real_tree, from_outside = Path(os.path.realpath(tree)), not _within(tree, out)
+            matches = [m for m in _matches(text, tree)
+                       if not written_by_batch(m, out) and not (from_outside and _within(m, out))]
             if not matches:
                 failures.append(Failure(text, "input", "no file matches this pattern"))
             for match in matches:
-                walk(match) if os.path.isdir(match) else add(match)
+                walk(match, tree) if os.path.isdir(match) else found(match, tree, real_tree)
+        elif written_by_batch(text, out):
+            failures.append(Failure(text, "input", "is a file a batch writes in its output folder, not an input"))
         else:
             add(text)  # a missing file is reported by ingest, like any other unreadable input
 
@@ -389,6 +430,45 @@ def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:
             if line and not line.startswith("#"):
                 one(line)
     return list(files.values()), failures
+
+
+def _link_out(path: str, kind: str, tree: str) -> Failure:
+    return Failure(path, "input", f"is a link to a {kind} outside {tree}; name the {kind} itself to read it")
+
+
+def written_by_batch(path: str, out: Path) -> bool:
+    """Whether `path` names a file a batch writes in its output folder: this one's (`out`, a
+    real path) or another's (a folder holding a store)."""
+    name = os.path.basename(path)
+    if not (name.endswith(".json") or name in WRITTEN):
+        return False
+    folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+    return folder == str(out) or os.path.exists(os.path.join(folder, DB_NAME))
+
+
+def _within(path: str, folder: Path) -> bool:
+    """Whether `path` is `folder` or inside it, links resolved (`folder` is a real path)."""
+    real = os.path.realpath(path)
+    return real == str(folder) or real.startswith(os.path.join(str(folder), ""))
+
+
+def _matches(pattern: str, tree: str) -> list[str]:
+    """What a glob pattern matches below `tree`, its literal root, sorted, hidden files and folders
+    left out. pathlib's `**` does not follow links to folders (glob.glob's does, and two links
+    looping back made it run for ever)."""
+    rest = Path(pattern).relative_to(tree) if tree != "." else Path(pattern)
+    return sorted(str(p) for p in Path(tree).glob(str(rest))
+                  if not any(part.startswith(".") for part in p.relative_to(tree).parts))
+
+
+def _literal_root(pattern: str) -> str:
+    """The folder a glob pattern starts from: its parts before the first with a wildcard."""
+    parts = []
+    for part in Path(pattern).parts:
+        if glob.has_magic(part):
+            break
+        parts.append(part)
+    return os.path.join(*parts) if parts else "."
 
 
 def file_sha256(path: str, max_bytes: int) -> str | None:
@@ -427,5 +507,9 @@ def parser_id(rules_dir: str | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+def worker_count(requested: int | None = None) -> int:
+    """The local worker processes: as many as asked, one per CPU by default, and never more
+    than one per CPU: parsing is all CPU work, so a worker more only adds its memory (about
+    100 MB; 30 workers on two CPUs took 2.8 GB more)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(requested or cpus, cpus)

@@ -1,16 +1,20 @@
 """The command line: a thin skin over the API. It parses arguments, calls `parse`,
 hands results to emit, prints one line per problem, and chooses the exit status.
 
-Exit status: 0 all inputs parsed; 1 some input failed (each named on stderr); 2 usage or a
-broken rule file."""
+Exit status: 0 all inputs parsed; 1 some input failed (each named on stderr) or the output
+cannot be written; 2 usage, a broken rule file, an --out that is a file or another command's
+folder (batch: a store that cannot be opened, an unreachable scheduler); 130 Ctrl-C; 143 SIGTERM."""
 from __future__ import annotations
 
 import argparse
+import functools
+import os
+import signal
 import sys
 from pathlib import Path
 
 from policyparse import diff, emit, emit_diff, emit_report, emit_xlsx, evaluate, golden, report
-from policyparse.documents import Failure, documents, load_one
+from policyparse.documents import Failure, documents, load_one, within_limits
 from policyparse.errors import BatchError, PolicyParseError
 from policyparse.limits import (
     DEFAULT_MAX_BYTES,
@@ -24,6 +28,7 @@ from policyparse.messages import Messages
 from policyparse.model import Document
 from policyparse.rules import RuleError
 from policyparse.run import Parser, default_parser
+from policyparse.store import DB_NAME
 
 PROG = "policyparse"
 _log = Messages(PROG)  # main() sets --quiet and --json-logs
@@ -33,7 +38,7 @@ def _error(path: str | None, reason: str) -> None:
     _log.error(path, reason)
 
 
-def _failed(outcome: Document | Failure) -> bool:
+def _failed(outcome: object) -> bool:
     """True, after printing its one line, for a Failure."""
     if isinstance(outcome, Failure):
         _error(outcome.file, outcome.message)
@@ -48,19 +53,25 @@ def _parser(args) -> Parser:
 
 def cmd_parse(args) -> int:
     out = Path(args.out)
+    if (out / DB_NAME).exists():  # a batch would delete what parse adds, and its Parquet files would not have it
+        _error(str(out), f"is the output folder of a batch (it holds {DB_NAME}); parse into another folder, or "
+                         "add the files to the batch's inputs")
+        return 2
     failed = 0
     written = 0
     parser = _parser(args)
+    limits = _limits(args)
     # A line per document is the progress.
-    for path, doc in documents(_log.progress(args.inputs, "parse", bar=False), parser, _limits(args)):
+    for path, doc in documents(_log.progress(args.inputs, "parse", bar=False), parser, limits):
         if _failed(doc):
             failed += 1
             continue
         assert isinstance(doc, Document)
         try:
-            target = emit.write_document(out, doc)
-        except OSError as exc:
-            _error(path, f"cannot write to {out} ({exc.strerror or exc})")
+            target = within_limits(path, limits, functools.partial(emit.write_document, out, doc))
+        except PolicyParseError as exc:
+            target = Failure(exc.path, "emit", exc.reason)
+        if _failed(target):
             failed += 1
             continue
         written += 1
@@ -68,13 +79,9 @@ def cmd_parse(args) -> int:
                    f"{len(doc.targets)} targets, {len(doc.responsibilities)} responsibilities, "
                    f"{len(doc.findings)} findings -> {target}")
     if written:
-        try:
-            emit.write_tables(out)
-            if args.xlsx:
-                _say(args, f"tables of every dataset in {out} -> {emit_xlsx.write_dataset_xlsx(out)}")
-        except OSError as exc:
-            _error(str(out), f"cannot write the tables ({exc.strerror or exc})")
-            return 1
+        emit.write_tables(out)
+        if args.xlsx:
+            _say(args, f"tables of every dataset in {out} -> {emit_xlsx.write_dataset_xlsx(out)}")
     return 1 if failed else 0
 
 
@@ -96,39 +103,41 @@ def cmd_report(args) -> int:
     out = Path(args.out)
     paths = _expand(args.inputs)
     written: dict[str, dict] = {}
-    for path, doc in documents(_log.progress(paths, "report"), _parser(args), read=load_one):
+    for _path, doc in documents(_log.progress(paths, "report"), _parser(args), read=load_one):
         if _failed(doc):
             continue
         assert isinstance(doc, Document)
-        try:
-            emit_report.write_report(out, doc)
-        except OSError as exc:
-            _error(path, f"cannot write to {out} ({exc.strerror or exc})")
-            continue
+        emit_report.write_report(out, doc)
         written[doc.doc_id] = report.summary(doc)
     if written:
-        try:
-            index = emit_report.write_index(out, list(written.values()))
-        except OSError as exc:
-            _error(str(out), f"cannot write the index ({exc.strerror or exc})")
-            return 1
+        index = emit_report.write_index(out, list(written.values()))
         _say(args, f"{len(written)} reports -> {index}")
     return 1 if len(written) < len(paths) else 0
 
 
 def cmd_batch(args) -> int:
+    from policyparse import batch
+
+    out = Path(args.out)
+    with batch.exclusive(out):
+        return _batch_in(out, args)
+
+
+def _batch_in(out: Path, args) -> int:
+    """The batch, with its output folder held (batch.exclusive)."""
     from tqdm import tqdm
 
     from policyparse import batch
 
-    out = Path(args.out)
     limits = _limits(args)
     todo = batch.plan(args.inputs, out, limits.bytes, args.rules)
     for failure in todo.failures:
         _error(failure.file, failure.message)
     failed = len(todo.failures)
-    bar = tqdm(total=len(todo.jobs), unit="doc", file=sys.stderr, dynamic_ncols=True, postfix={"failed": failed},
-               disable=args.quiet or not sys.stderr.isatty())
+    # The bar counts what the summary counts: the documents up to date and the inputs refused
+    # before parsing are done from the start.
+    bar = tqdm(total=todo.total, initial=len(todo.up_to_date) + failed, unit="doc", file=sys.stderr,
+               dynamic_ncols=True, postfix={"failed": failed}, disable=args.quiet or not sys.stderr.isatty())
 
     def report(outcome) -> None:
         nonlocal failed
@@ -141,9 +150,6 @@ def cmd_batch(args) -> int:
     try:
         summary = batch.run(todo, workers=args.workers, executor=args.executor, scheduler=args.scheduler,
                             limits=limits, on_outcome=report)
-    except OSError as exc:
-        _error(str(out), f"cannot write the tables ({exc.strerror or exc})")
-        return 1
     finally:
         bar.close()
     if not args.quiet:
@@ -244,18 +250,23 @@ def _seconds(text: str) -> float:
 
 
 def _limits(args) -> Limits:
-    return Limits(args.max_bytes, args.max_chars, args.max_pages, getattr(args, "max_seconds", DEFAULT_MAX_SECONDS),
-                  getattr(args, "max_memory", DEFAULT_MAX_MEMORY_MB))
+    return Limits(args.max_bytes, args.max_chars, args.max_pages, args.max_seconds, args.max_memory)
 
 
 def _add_limits(command: argparse.ArgumentParser) -> None:
-    """The per-document limits (pipeline/limits.py) as options; batch adds time and memory."""
+    """The per-document limits (policyparse/limits.py) as options."""
     command.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES,
                          help=f"refuse larger input files (default: {DEFAULT_MAX_BYTES})")
     command.add_argument("--max-chars", type=_positive, default=DEFAULT_MAX_CHARS,
                          help=f"refuse a document whose text is longer (default: {DEFAULT_MAX_CHARS})")
     command.add_argument("--max-pages", type=_positive, default=DEFAULT_MAX_PAGES,
                          help=f"refuse a PDF with more pages (default: {DEFAULT_MAX_PAGES})")
+    command.add_argument("--max-seconds", type=_seconds, default=DEFAULT_MAX_SECONDS,
+                         help=f"give up on a document after this wall time (default: {DEFAULT_MAX_SECONDS:g}; in "
+                              "batch, a worker that does not stop is killed)")
+    command.add_argument("--max-memory", type=_positive, default=DEFAULT_MAX_MEMORY_MB, metavar="MB",
+                         help="give up on a document that takes more memory than this, beyond what the process "
+                              f"held before it (Linux; default: {DEFAULT_MAX_MEMORY_MB})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -266,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="plan documents (.txt, .docx, .pdf, .html, .doc, .wps)")
     p.add_argument("--out", default="output", metavar="DIR", help="output folder (default: output)")
     _add_limits(p)
-    p.add_argument("--quiet", action="store_true", help="print only errors")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     p.add_argument("--xlsx", action="store_true", help="also write DIR/dataset.xlsx, a sheet per table")
     p.set_defaults(func=cmd_parse)
 
@@ -275,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="plan documents, dataset JSONs written by parse, or folders of them")
     r.add_argument("--out", default="output/report", metavar="DIR", help="output folder (default: output/report)")
-    r.add_argument("--quiet", action="store_true", help="print only errors, no progress bar")
+    r.add_argument("-q", "--quiet", action="store_true", help="print only errors, no progress bar")
     r.set_defaults(func=cmd_report)
 
 
@@ -286,21 +297,17 @@ def build_parser() -> argparse.ArgumentParser:
                         "per line)")
     b.add_argument("--out", default="output", metavar="DIR", help="output folder (default: output)")
     b.add_argument("--workers", type=_positive, default=None, metavar="N",
-                   help="worker processes (default: one per CPU)")
+                   help="worker processes (default, and at most: one per CPU)")
     b.add_argument("--executor", choices=["local", "dask"], default="local",
                    help="local process pool, or an existing dask.distributed cluster (needs --scheduler)")
     b.add_argument("--scheduler", metavar="ADDRESS", help="the dask scheduler, e.g. tcp://10.0.0.5:8786")
     _add_limits(b)
-    b.add_argument("--max-seconds", type=_seconds, default=DEFAULT_MAX_SECONDS,
-                   help=f"give up on a document after this wall time in its worker, which is killed if it does "
-                        f"not stop (default: {DEFAULT_MAX_SECONDS:g})")
-    b.add_argument("--max-memory", type=_positive, default=DEFAULT_MAX_MEMORY_MB, metavar="MB",
-                   help=f"cap each worker's heap (Linux; default: {DEFAULT_MAX_MEMORY_MB})")
-    b.add_argument("--quiet", action="store_true", help="print only errors")
+    b.add_argument("-q", "--quiet", action="store_true", help="print only errors, no progress bar")
     b.set_defaults(func=cmd_batch)
 
     g = sub.add_parser("golden", help="check documents against their golden files, or rewrite them")
-    g.add_argument("inputs", nargs="+", metavar="INPUT")
+    g.add_argument("inputs", nargs="+", metavar="INPUT", help="plan documents with golden files (a folder each, "
+                                                              "named by doc_id, in --golden-dir)")
     g.add_argument("--golden-dir", required=True, metavar="DIR",
                    help="the folder of golden files, one folder per doc_id (this project's: tests/golden)")
     g.add_argument("--update", action="store_true",
@@ -308,24 +315,26 @@ def build_parser() -> argparse.ArgumentParser:
     g.set_defaults(func=cmd_golden)
 
     e = sub.add_parser("evaluate", help="score target extraction against golden files (precision, recall, fields)")
-    e.add_argument("inputs", nargs="+", metavar="INPUT")
+    e.add_argument("inputs", nargs="+", metavar="INPUT", help="plan documents with golden files")
     e.add_argument("--golden-dir", required=True, metavar="DIR",
                    help="the folder of golden files, one folder per doc_id (this project's: tests/golden)")
     e.set_defaults(func=cmd_evaluate)
 
     d = sub.add_parser("diff", help="compare two plans: targets that rose, fell, vanished, changed lead unit")
     d.add_argument("old", metavar="OLD", help="a plan document, or a dataset JSON written by parse")
-    d.add_argument("new", metavar="NEW")
-    d.add_argument("--out", default="output", metavar="DIR", help="where diff.json, diff.csv, diff.md go")
-    d.add_argument("--quiet", action="store_true")
+    d.add_argument("new", metavar="NEW", help="the later plan: a document, or a dataset JSON written by parse")
+    d.add_argument("--out", default="output", metavar="DIR",
+                   help="where diff.json, diff.csv, diff.md go (default: output)")
+    d.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     d.add_argument("--xlsx", action="store_true", help="also write diff.xlsx (the changes)")
     d.add_argument("--html", action="store_true", help="also write diff.html (the changes, old beside new)")
     d.set_defaults(func=cmd_diff)
 
     h = sub.add_parser("history", help="follow every indicator through many plans (indicator x year)")
     h.add_argument("inputs", nargs="+", metavar="INPUT", help="dataset folders or files, or plan documents")
-    h.add_argument("--out", default="output", metavar="DIR")
-    h.add_argument("--quiet", action="store_true")
+    h.add_argument("--out", default="output", metavar="DIR",
+                   help="where history.csv and history.json go (default: output)")
+    h.add_argument("-q", "--quiet", action="store_true", help="print only errors, no progress bar")
     h.set_defaults(func=cmd_history)
     for command in sub.choices.values():
         command.add_argument("--json-logs", action="store_true",
@@ -335,14 +344,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM (a service stopped, `kill`, `timeout`): the run ends as on Ctrl-C, its output
+    as consistent as a run killed at any moment, and says so."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "executor", None) == "dask" and not args.scheduler:
         parser.error("--executor dask needs --scheduler ADDRESS")
     _log.quiet, _log.json_logs = getattr(args, "quiet", False), args.json_logs
+    out = getattr(args, "out", None)
+    if out is not None and os.path.exists(out) and not os.path.isdir(out):
+        _error(out, "is a file, not a folder (--out names the folder to write into)")
+        return 2
     try:
         return args.func(args)
+    except OSError as exc:  # what is written cannot be (a read-only or full disk): what was there is left as it was
+        _error(out or exc.filename, f"cannot write there ({exc.strerror or exc})")
+        return 1
     except RuleError as exc:  # a broken rule file stops every document: say where it is broken
         _error(None, str(exc))
         return 2
@@ -351,7 +384,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+        return 128 + signal.SIGINT
+    except Terminated:
+        print(f"{PROG}: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
 
 
 if __name__ == "__main__":

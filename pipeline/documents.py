@@ -8,14 +8,24 @@ document's sake (only a broken rule file, RuleError, stops everything); nothing 
 """
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
-from policyparse.errors import InputError, PolicyParseError, internal_error
-from policyparse.limits import DEFAULT_LIMITS, Limits
+from policyparse.errors import InputError, PolicyParseError, internal_error, shown
+from policyparse.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    TimeLimit,
+    at_memory_cap,
+    bounded,
+    memory_limit_message,
+    time_limit_message,
+)
 from policyparse.model import DatasetError, Document
 from policyparse.rules import RuleError
 from policyparse.run import Parser, default_parser, doc_id_for
@@ -29,17 +39,42 @@ class Failure:
     stage: str  # input, ingest, normalise, segment, extract, resolve, link, parse, emit, worker, limit
     message: str
 
+    def __post_init__(self) -> None:
+        # A name that is not UTF-8 (the one a bad name's refusal gives) must not break the
+        # error line, errors.csv or the store it is written to.
+        object.__setattr__(self, "file", shown(self.file))
+        object.__setattr__(self, "message", shown(self.message))
+
+
+T = TypeVar("T")
+
+
+def within_limits(path: str, limits: Limits, work: Callable[[], T], kill_stuck: bool = False) -> T | Failure:
+    """`work()` for one document under its time and memory limits (limits.bounded), or the
+    Failure that says which one it went past."""
+    try:
+        with bounded(limits, kill_stuck):
+            return work()
+    except TimeLimit:
+        return Failure(path, "limit", time_limit_message(limits))
+    except MemoryError:
+        return Failure(path, "limit", memory_limit_message(limits))
+
 
 def parse_one(path: str, parser: Parser | None = None, limits: Limits = DEFAULT_LIMITS) -> Document | Failure:
-    """One document through the parser, or a Failure naming the stage that gave up."""
+    """One document through the parser, or a Failure naming the stage that gave up. The time
+    and memory limits are the caller's (within_limits)."""
     parser = parser or default_parser()
     try:
         return parser.parse(path, max_bytes=limits.bytes, max_chars=limits.chars, max_pages=limits.pages)
-    except (RuleError, MemoryError):  # a broken rule set stops everything; a batch reports its memory limit
+    except (RuleError, MemoryError):  # a broken rule set stops everything; within_limits reports the memory limit
         raise
-    except PolicyParseError as exc:
-        return Failure(exc.path, stage_of(exc.__traceback__), exc.reason)
-    except Exception as exc:  # a bug met in one document must not take down the others
+    except Exception as exc:
+        if at_memory_cap():
+            raise MemoryError from exc
+        if isinstance(exc, PolicyParseError):
+            return Failure(exc.path, stage_of(exc.__traceback__), exc.reason)
+        # A bug met in one document must not take down the others.
         return Failure(path, stage_of(exc.__traceback__), internal_error(exc))
 
 
@@ -49,6 +84,8 @@ def read_dataset(path: str) -> Document:
     contract says)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
     except OSError as exc:
         raise InputError(path, f"cannot read the dataset ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
@@ -94,10 +131,11 @@ def documents(paths: Iterable[str], parser: Parser | None = None, limits: Limits
               read: Callable[[str, Parser | None, Limits], Document | Failure] = parse_one
               ) -> Iterator[tuple[str, Document | Failure]]:
     """Each input with its Document (by `read`: parse_one, or load_one for dataset JSONs too)
-    or its Failure, in the order given; a document whose doc_id an earlier one has is a Failure."""
+    or its Failure, in the order given, each read within its limits; a document whose doc_id an
+    earlier one has is a Failure."""
     ids = DocIds()
     for path in paths:
-        outcome = read(path, parser, limits)
+        outcome = within_limits(path, limits, functools.partial(read, path, parser, limits))
         if isinstance(outcome, Document):
             outcome = ids.claim(outcome.doc_id, path) or outcome
         yield path, outcome

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import orjson
 import regex
 
+from policyparse.errors import InputError
 from policyparse.model import TABLES, Document, is_safe_id, to_json
 from policyparse.model import table_columns as table_columns
 
@@ -147,8 +148,29 @@ def _orjson_writes_as_json(value) -> bool:
     return True
 
 
+# A plan's dataset JSON is some 20 times its text in UTF-8 (the most in the corpus: 20.2 times).
+# A document built so that its records copy its text over and over (a section whose hundreds of
+# notes each list its thousands of targets) would make a dataset growing with the square of
+# its text: past this many times (and past MIN_DATASET_BYTES) it is refused instead.
+MAX_DATASET_RATIO = 100
+MIN_DATASET_BYTES = 1024 * 1024
+
+
+def document_json(data: dict) -> bytes:
+    """dataset_json of one document's record. Raises InputError for a dataset more than
+    MAX_DATASET_RATIO times the document's text."""
+    made = dataset_json(data)
+    document = data["document"]
+    limit = max(MIN_DATASET_BYTES, MAX_DATASET_RATIO * len(document["text"].encode("utf-8")))
+    if len(made) > limit:
+        raise InputError(document["source"], f"refused: its dataset would take {len(made):,} bytes, more than "
+                                             f"{MAX_DATASET_RATIO} times its text (its records repeat the text "
+                                             "over and over)")
+    return made
+
+
 def write_document(out_dir: Path, doc: Document) -> Path:
-    return write_dataset(out_dir, doc.doc_id, dataset_json(to_dict(doc)))
+    return write_dataset(out_dir, doc.doc_id, document_json(to_dict(doc)))
 
 
 def member(out_dir: Path, doc_id: str, suffix: str) -> Path:
@@ -167,14 +189,7 @@ def write_dataset(out_dir: Path, doc_id: str, data: bytes) -> Path:
 
 def remove_dataset(out_dir: Path, doc_id: str) -> None:
     """Remove `<doc_id>.json`, if it is a dataset file (a batch drops documents no longer in its inputs)."""
-    if not is_safe_id(doc_id):
-        return
-    path = member(out_dir, doc_id, ".json")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    if is_dataset(data):
+    if is_safe_id(doc_id) and dataset_in(path := member(out_dir, doc_id, ".json")) is not None:
         path.unlink(missing_ok=True)
 
 
@@ -184,16 +199,18 @@ def is_dataset(data) -> bool:
             and is_safe_id(data["document"].get("doc_id")))
 
 
+def dataset_in(path: Path) -> dict | None:
+    """The dataset record in a file, None when the file holds none (or cannot be read)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return data if is_dataset(data) else None
+
+
 def read_datasets(out_dir: Path) -> list[dict]:
     """Every dataset JSON in `out_dir` (files `parse` wrote), in doc_id order."""
-    datasets = []
-    for path in sorted(out_dir.glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if is_dataset(data):
-            datasets.append(data)
+    datasets = [data for path in sorted(out_dir.glob("*.json")) if (data := dataset_in(path)) is not None]
     return sorted(datasets, key=lambda d: d["document"]["doc_id"])
 
 

@@ -23,6 +23,15 @@ class BatchError(Exception):
     """A batch that cannot run at all (not one document's fault): say why in one line."""
 
 
+def shown(path: str) -> str:
+    """A path as text that any UTF-8 file or terminal takes: the bytes of a name that is not
+    UTF-8 (which Python carries as lone surrogates) written as \\xNN."""
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def internal_error(exc: Exception) -> str:
     """The reason given for a bug met while parsing a document: one line, no traceback."""
     return f"internal error while parsing ({type(exc).__name__}: {exc}); please report it"

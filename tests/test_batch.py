@@ -308,20 +308,37 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path):
 
 def test_the_progress_bar_shows_rate_eta_and_failures_on_a_terminal(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
+    text, _ = _on_a_terminal(["batch", str(FIXTURE), str(tmp_path / "empty.txt"), "--out", str(tmp_path / "out"),
+                              "--workers", "1"])
+    assert "policyparse: error: " + str(tmp_path / "empty.txt") + ": empty file" in text
+    final = text.rstrip().split("\r")[-1]
+    assert re.search(r"2/2 \[\d\d:\d\d<00:00, +[\d.]+(doc/s|s/doc), failed=1\]", final), final  # elapsed<left, rate
+
+
+def test_the_progress_bar_counts_what_the_summary_counts(tmp_path):
+    # Issue 16: the summary counted the documents up to date and the inputs refused before
+    # parsing, the bar only the documents parsed (137 against 136).
+    (tmp_path / "empty.txt").write_bytes(b"")
+    inputs = [str(FIXTURE), str(tmp_path / "empty.txt"), f"{tmp_path}/nothing/*.txt", "--out", str(tmp_path / "out")]
+    assert run("batch", *inputs).returncode == 1
+    text, summary = _on_a_terminal(["batch", *inputs, "--workers", "1"])
+    assert summary.startswith(f"{tmp_path / 'out'}: 3 documents: 0 parsed, 1 up to date, 2 failed")
+    assert re.search(r"3/3 \[.*failed=2\]", text.rstrip().split("\r")[-1]), text
+
+
+def _on_a_terminal(args: list[str]) -> tuple[str, str]:
+    """What a command shows on stderr when it is a terminal, and what it prints."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
-    proc = subprocess.Popen([sys.executable, str(ROOT / "run_pipeline.py"), "batch", str(FIXTURE),
-                             str(tmp_path / "empty.txt"), "--out", str(tmp_path / "out"), "--workers", "1"],
-                            cwd=ROOT, stderr=slave, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, str(ROOT / "run_pipeline.py"), *args], cwd=ROOT, stderr=slave,
+                            stdout=subprocess.PIPE, text=True)
     os.close(slave)
     screen = b""
     while chunk := _read(master):
         screen += chunk
+    printed = proc.stdout.read()
     proc.wait()
-    text = screen.decode()
-    assert "policyparse: error: " + str(tmp_path / "empty.txt") + ": empty file" in text
-    final = text.rstrip().split("\r")[-1]
-    assert re.search(r"2/2 \[\d\d:\d\d<00:00, +[\d.]+(doc/s|s/doc), failed=1\]", final), final  # elapsed<left, rate
+    return screen.decode(), printed
 
 
 def _read(fd: int) -> bytes:
@@ -443,3 +460,140 @@ def test_a_documents_parts_export_as_its_rows_do_with_numbers_past_64_bits(tmp_p
                                      for r in rows["targets"]]
     csv_body = (out / "targets.csv").read_bytes().split(b"\n", 1)[1]
     assert csv_body == emit.csv_lines(rows["targets"]).encode("utf-8")
+
+
+def test_an_edit_of_any_rule_file_parses_the_documents_again(tmp_path):
+    # names.jsonl is neither .py, .tsv nor .txt: a fingerprint of those alone kept stale documents.
+    import shutil
+
+    from policyparse import rules
+
+    rules_copy = tmp_path / "rules"
+    shutil.copytree(rules.RULES_DIR, rules_copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    out = tmp_path / "out"
+    assert run("batch", FIXTURE, "--out", out, "--rules", rules_copy).returncode == 0
+    again = run("batch", FIXTURE, "--out", out, "--rules", rules_copy)
+    assert " 0 parsed, 1 up to date" in again.stdout
+    names = rules_copy / "names.jsonl"
+    names.write_text(names.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    edited = run("batch", FIXTURE, "--out", out, "--rules", rules_copy)
+    assert edited.returncode == 0 and " 1 parsed, 0 up to date" in edited.stdout, edited.stdout
+
+
+def test_a_batch_never_reads_its_output_as_input_however_the_folders_nest(tmp_path):
+    # Issue 16: run again, `batch "D/**/*" --out D/out` took D/out's tables, Parquet files, JSONs
+    # and plans.db as inputs, refused the real plans as repeats of their own JSONs and emptied the
+    # dataset; `batch "D/*.txt" --out D` found no file at all.
+    archive = tmp_path / "D"
+    variants(archive / "sub", 2)
+    (archive / SEED.name).write_bytes(SEED.read_bytes())
+    for inputs, out, documents in (([f"{archive}/**/*"], archive / "out", 3), ([str(archive)], archive, 3),
+                                   ([f"{archive}/*.txt"], archive, 1), ([str(archive), f"{archive}/**/*"], archive, 3)):
+        first = run("batch", *inputs, "--out", out)
+        dataset = snapshot(out)
+        again = run("batch", *inputs, "--out", out)
+        assert (first.returncode, first.stderr, again.returncode, again.stderr) == (0, "", 0, ""), (inputs, out)
+        assert again.stdout.startswith(f"{out}: {documents} documents: 0 parsed, {documents} up to date, 0 failed")
+        assert snapshot(out) == dataset
+        assert len((out / "documents.csv").read_text(encoding="utf-8-sig").splitlines()) == documents + 1
+    named = run("batch", archive / "documents.csv", "--out", archive)
+    assert named.returncode == 1
+    assert named.stderr == (f"policyparse: error: {archive / 'documents.csv'}: is a file a batch writes in its output "
+                            "folder, not an input\n")
+
+
+def test_batch_and_parse_never_share_an_output_folder(tmp_path):
+    # Issue 16: `batch` into the folder `parse` had written (both default to output/) deleted
+    # parse's datasets and left its dataset.xlsx stale.
+    parsed, batched = tmp_path / "parsed", tmp_path / "batched"
+    assert run("parse", SEED, "--out", parsed, "--xlsx", "--quiet").returncode == 0
+    before = snapshot(parsed)
+    refused = run("batch", FIXTURE, "--out", parsed)
+    assert refused.returncode == 2
+    assert refused.stderr == (f"policyparse: error: {parsed}: holds what `parse` wrote (such as dataset.xlsx), which a "
+                              "batch would delete; choose another --out, or move them away\n")
+    assert snapshot(parsed) == before
+    assert run("batch", FIXTURE, "--out", batched).returncode == 0
+    before = snapshot(batched)
+    refused = run("parse", SEED, "--out", batched)
+    assert refused.returncode == 2
+    assert refused.stderr == (f"policyparse: error: {batched}: is the output folder of a batch (it holds plans.db); "
+                              "parse into another folder, or add the files to the batch's inputs\n")
+    assert snapshot(batched) == before
+
+
+def test_a_second_batch_on_the_same_folder_is_refused_while_the_first_runs(tmp_path):
+    # Issue 16: two batches on one --out gave the right data, but the first exited 1: the second
+    # had removed its unfinished files.
+    out = tmp_path / "out"
+    with batch.exclusive(out):  # the first batch, running
+        second = run("batch", FIXTURE, "--out", out)
+    assert second.returncode == 2
+    assert second.stderr == (f"policyparse: error: {out}: another batch is writing this folder; wait for it to end, "
+                             "or choose another --out\n")
+    assert list(out.iterdir()) == []
+    assert run("batch", FIXTURE, "--out", out).returncode == 0
+
+
+def test_a_link_out_of_the_walked_folder_is_refused_and_a_loop_is_not_followed(tmp_path):
+    # Issue 16: `ln -s /etc/shadow D/shadow.txt; batch D` put the host's file into the dataset.
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(FIXTURE.read_bytes())
+    archive = tmp_path / "D"
+    variants(archive / "sub", 1)
+    (archive / "shadow.txt").symlink_to(secret)
+    (archive / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    (archive / "sub" / "again.txt").symlink_to(archive / "sub" / "plan-000.txt")  # inside: an input like any other
+    (archive / "sub" / "loop").symlink_to(archive, target_is_directory=True)  # followed, it never ends
+    (archive / "sub" / "loop2").symlink_to(archive / "sub", target_is_directory=True)
+    refused = {f"policyparse: error: {archive / 'shadow.txt'}: is a link to a file outside {archive}; name the file "
+               "itself to read it",
+               f"policyparse: error: {archive / 'elsewhere'}: is a link to a folder outside {archive}; name the folder "
+               "itself to read it"}
+    for inputs, out in (([archive], tmp_path / "walked"), ([f"{archive}/**/*.txt"], tmp_path / "matched")):
+        result = run("batch", *inputs, "--out", out, timeout=120)
+        assert result.returncode == 1
+        assert set(result.stderr.splitlines()) <= refused and f"{archive / 'shadow.txt'}: is a link" in result.stderr
+        sources = (out / "documents.csv").read_text(encoding="utf-8-sig")
+        assert str(secret) not in sources and "shadow" not in sources
+        assert sorted(p.name for p in out.glob("*.json")) == ["again.json", "plan-000.json"]
+    named = run("batch", archive / "shadow.txt", "--out", tmp_path / "named")  # named as an input, a link is read
+    assert named.returncode == 0 and (tmp_path / "named" / "shadow.json").exists()
+
+
+def test_sigterm_ends_a_batch_as_ctrl_c_does_and_a_rerun_completes_it(tmp_path):
+    # Issue 16: SIGTERM ended a batch with status -15, no message and a leaked-semaphore warning.
+    archive = tmp_path / "archive"
+    variants(archive, 40, source=SEED)
+    for sig, status, said in ((signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")):
+        out = tmp_path / said
+        proc = subprocess.Popen([sys.executable, str(ROOT / "run_pipeline.py"), "batch", str(archive), "--out", str(out),
+                                 "--workers", "2", "--quiet"], cwd=ROOT, start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and len(list(out.glob("*.json"))) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        proc.send_signal(sig)
+        _, stderr = proc.communicate(timeout=120)
+        assert (proc.returncode, stderr) == (status, f"policyparse: {said}\n")
+        assert len(list(out.glob("*.json"))) < 40
+    stopped, clean = tmp_path / "terminated", tmp_path / "clean"
+    restarted = run("batch", archive, "--out", stopped, "--workers", "2")
+    assert restarted.returncode == 0, restarted.stderr
+    assert run("batch", archive, "--out", clean, "--workers", "2").returncode == 0
+    assert snapshot(stopped) == snapshot(clean)
+    assert db_dump(stopped) == db_dump(clean)
+
+
+def test_a_batch_starts_no_more_workers_than_cpus(tmp_path, monkeypatch):
+    # Issue 16: --workers had no upper bound (30 workers on two CPUs took 2.8 GB more).
+    started = []
+
+    class Pool(batch.ProcessPoolExecutor):
+        def __init__(self, workers, **kwargs):
+            started.append(workers)
+            super().__init__(workers, **kwargs)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", Pool)
+    batch.run(batch.plan([str(FIXTURE)], tmp_path / "out"), workers=1000)
+    assert started == [len(os.sched_getaffinity(0))]

@@ -50,3 +50,19 @@ def test_the_named_container_that_holds_the_article_wins_over_a_font_size_switch
     page = ('<html><body><div>字号：<span class="zoom"><a href="#">大</a><a href="#">中</a><a href="#">小</a></span></div>'
             '<div id="zoom"><div class="TRS_Editor"><p>新增企业10家。</p></div></div></body></html>')
     assert ingest(write(tmp_path, page)).text == "新增企业10家。\n"
+
+
+def test_a_page_nested_too_deep_to_read_to_its_end_is_refused_never_cut_short(tmp_path):
+    # Issue 16: 300 nested <div>s in the middle of a page left the text after them out, exit 0.
+    import pytest
+
+    from policyparse.errors import InputError
+
+    def page(depth: int) -> str:
+        return ("<html><body><p>一、主要目标</p><p>新增规上工业企业10家。</p>" + "<div>" * depth + "深处的文字"
+                + "</div>" * depth + "<p>二、保障措施</p><p>新建基站300个。</p></body></html>")
+
+    assert "二、保障措施" in ingest(write(tmp_path, page(250))).text
+    with pytest.raises(InputError, match=r"refused: the HTML reader stops at line 1, column \d+ \(Excessive depth in "
+                                         r"document: 256\), and the rest of the page would be lost"):
+        ingest(write(tmp_path, page(300)))

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import bundled_rules
 from policyparse.extractors.quantities import find_quantities
-from policyparse.extractors.targets import find_targets
+from policyparse.extractors.targets import MAX_INDICATOR, find_targets
 
 RULES = bundled_rules()
 
@@ -241,3 +241,39 @@ def test_fractions_and_adverbs_by_their_tags():
     third = one("乡镇覆盖面达到三分之一")
     assert (third.value, third.base_unit) == (Decimal("33.33"), "%")
     assert one("出口额稳步增长10%").indicator == "出口额"
+
+
+def test_numbers_joined_in_one_piece_share_its_text():
+    first, second = extract("进口、出口整体通关时间分别压缩至30小时和1.5小时以内")
+    assert first.text == second.text == "进口、出口整体通关时间分别压缩至30小时和1.5小时以内"
+    assert second.indicator == first.indicator
+
+
+def test_a_run_of_numbers_with_no_delimiter_gives_each_number_its_own_piece():
+    # Issue 16: one sentence repeating a target 4,000 times made 8,000 targets each holding all
+    # of it (a 707 MB dataset from 176 KB). Past a few numbers, each one's piece ends after it.
+    sentence = "力争产值突破2200亿元增长百分之5" * 400
+    found = extract(sentence)
+    assert len(found) == 400
+    assert {t.text for t in found} == {"力争产值突破2200亿元增长百分之5"}
+    assert sum(len(t.text) for t in found) == len(sentence)
+    assert all(t.hedged and t.modality == "力争" for t in found)
+
+
+def test_a_run_of_text_before_a_number_is_no_indicator_and_is_not_inherited():
+    # Issue 16: a 20,000-character run before the first number was the indicator of each of the
+    # 5,000 numbers after it in its clause group (577 MB from 115 KB).
+    first, *rest = extract("规上工业" * 500 + "产值2200亿元" + "，增长5%" * 300)
+    assert first.indicator is None and len(rest) == 300
+    assert all(t.indicator is None and t.text == "增长5%" for t in rest)
+    longest = "规" * MAX_INDICATOR
+    assert one(f"{longest}2200亿元").indicator == longest
+
+
+def test_only_clauses_of_a_plausible_length_are_remembered():
+    from policyparse.extractors.text import MEMO_CHARS, remembered_bounds, word_bounds
+
+    long = "力争产值突破2200亿元增长百分之5" * (MEMO_CHARS // 10)
+    before = remembered_bounds.cache_info().currsize
+    assert max(word_bounds(long, RULES)) == len(long)
+    assert remembered_bounds.cache_info().currsize == before

@@ -27,11 +27,18 @@ from lxml import etree
 from policyparse.errors import InputError
 from policyparse.ingest.layout import Extracted, LayoutWriter, Piece, joined, plain
 from policyparse.ingest.numbering import Numbering
+from policyparse.limits import DEFAULT_MAX_CHARS
 
 # A notice's XML is a few megabytes at most; images count too. Checked on the zip directory
 # before anything is unpacked (zipfile never reads past a member's declared size).
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_MEMBERS = 5000
+# The XML python-docx parses: the parts every Word file has (styles, theme, settings: about
+# 1 MB), and some bytes per character of text (runs and their properties: 11 in the seed).
+# Past this for the character limit, the text would be refused as too long anyway, after
+# parsing (150 MB of XML took 38 s and 2 GB).
+XML_BYTES_FIXED = 8 * 1024 * 1024
+XML_BYTES_PER_CHAR = 32
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 W_P, W_TBL, W_TR, W_TC, W_R = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:r")
@@ -43,8 +50,13 @@ _RUN_TEXT = {qn("w:t"): None, qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "
 W_SYM, W_VANISH = qn("w:sym"), qn("w:vanish")
 
 
-def read(name: str, data: bytes) -> Extracted:
-    check_package(name, data, "DOCX")
+def read(name: str, data: bytes, max_chars: int = DEFAULT_MAX_CHARS) -> Extracted:
+    archive = check_package(name, data, "DOCX")
+    xml = sum(m.file_size for m in archive.infolist() if m.filename.endswith((".xml", ".rels")))
+    most = XML_BYTES_FIXED + XML_BYTES_PER_CHAR * max_chars
+    if xml > most:
+        raise InputError(name, f"refused: its XML would unpack to {xml:,} bytes, more than a text of {max_chars:,} "
+                               f"characters takes (at most {most:,}; see --max-chars)")
     try:
         document = python_docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:

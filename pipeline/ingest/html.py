@@ -43,10 +43,17 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 def read(name: str, data: bytes) -> Extracted:
     text, encoding = _decode(name, data)
+    parser = lxml.html.HTMLParser()
     try:
-        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text))
+        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(name, f"no HTML content ({exc})") from None
+    # libxml2 stops reading at one of its limits (elements nested more than 256 deep) and keeps
+    # what it read so far: the rest of the page would be lost without a word.
+    for error in parser.error_log:
+        if error.type_name == "ERR_RESOURCE_LIMIT":
+            raise InputError(name, f"refused: the HTML reader stops at line {error.line}, column {error.column} "
+                                   f"({error.message.split(',')[0]}), and the rest of the page would be lost")
     writer = LayoutWriter()
     for kind, content in _flow(_article(root)):
         if kind == "line":

@@ -16,6 +16,7 @@ from pathlib import Path
 from policyparse.errors import InputError, UnsupportedFormat
 from policyparse.ingest import docx
 from policyparse.ingest.layout import Extracted
+from policyparse.limits import DEFAULT_MAX_CHARS
 
 CONVERT_TIMEOUT_SECONDS = 120
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui, or save the file as .docx"
@@ -26,9 +27,9 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def read(name: str, data: bytes) -> Extracted:
+def read(name: str, data: bytes, max_chars: int = DEFAULT_MAX_CHARS) -> Extracted:
     if data.startswith(b"PK\x03\x04"):
-        return docx.read(name, data)  # a .docx under an old name
+        return docx.read(name, data, max_chars)  # a .docx under an old name
     program = soffice()
     if program is None:
         raise UnsupportedFormat(name, f"reading {Path(name).suffix or 'this'} files needs LibreOffice, which is not "
@@ -53,4 +54,4 @@ def read(name: str, data: bytes) -> Extracted:
             said = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
             detail = f": {said[-1]}" if said else ""
             raise InputError(name, f"LibreOffice could not read it as a Word or WPS document{detail}")
-        return docx.read(name, converted.read_bytes())
+        return docx.read(name, converted.read_bytes(), max_chars)

@@ -3,6 +3,7 @@ them into DIR (the tests write them into a temporary folder). Each is listed in 
 from __future__ import annotations
 
 import io
+import os
 import sys
 import zipfile
 import zlib
@@ -65,6 +66,18 @@ def _breaks_deflate(data: bytes, start: int, size: int) -> bool:
     return False
 
 
+def notice(body: str) -> bytes:
+    """A notice whose first measure is `body`."""
+    return f"关于印发某某行动计划的通知\n\n一、主要目标\n{body}。\n".encode()
+
+
+def deep_page(depth: int) -> bytes:
+    text = TEXT.read_text(encoding="utf-8")
+    middle = text.index("\n二、")
+    paragraphs = ["".join(f"<p>{line}</p>\n" for line in part.splitlines()) for part in (text[:middle], text[middle:])]
+    return f"<html><body>{paragraphs[0]}{'<div>' * depth}深处{'</div>' * depth}{paragraphs[1]}</body></html>".encode()
+
+
 def make(folder: Path) -> list[Path]:
     docx = DOCX.read_bytes()
     with zipfile.ZipFile(DOCX) as z:
@@ -84,6 +97,23 @@ def make(folder: Path) -> list[Path]:
                               (image,)),
         "thousands-of-pages.pdf": pdf([b""] * 5000),
         "big-50mb.txt": TEXT.read_bytes() * (50 * 1024 * 1024 // TEXT.stat().st_size + 1),
+        # 80 MB of empty paragraphs in under 100 KB: under the zip limit, over what XML 2,000,000
+        # characters take (python-docx would parse it all before the character limit refused it).
+        "xml-heavy.docx": docx_with({"word/document.xml": body.replace(b"</w:body>", b"<w:p/>" * (16 * 1024 * 1024)
+                                                                                   + b"</w:body>", 1)}),
+        # One sentence of 4,000 targets with no delimiter, and 4,000 numbers after a 16,000-character
+        # run: each target held all of the sentence, or the run as its indicator (quadratic output).
+        "long-sentence.txt": notice("力争产值突破2200亿元增长百分之5" * 4000),
+        "inherited-indicator.txt": notice("规上工业" * 4000 + "产值2200亿元" + "，增长5%" * 4000),
+        # 300 targets and one note naming 260 units: each unit's task lists every target.
+        "notes-times-targets.txt": notice("产值增长5%，" * 300 + "（责任单位：" + "、".join(
+            f"市{a}{b}局" for a in "甲乙丙丁戊己庚辛壬癸" for b in "子丑寅卯辰巳午未申酉戌亥金木水火土天地人日月星山川海")
+            + "）"),
+        # <div>s nested past the depth where the HTML reader stops, between two halves of a notice.
+        "deep-nesting.html": deep_page(300),
+        "deepest-nesting.html": deep_page(100_000),
+        # A name that is not UTF-8 (expected.tsv writes its byte as \xff): no dataset can hold it.
+        os.fsdecode(b"bad-name-\xff.txt"): TEXT.read_bytes(),
     }
     # A flipped byte inside the deflate stream of word/document.xml (the fuzz target found it).
     with zipfile.ZipFile(DOCX) as z:

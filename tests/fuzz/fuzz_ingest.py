@@ -3,7 +3,8 @@ of the names a backend reads, either parse or are refused with an InputError nam
 Anything else (another exception, a hang, a crash) is a bug: atheris writes the input that
 found it to artifacts/; add it to tests/bad with its expected outcome.
 
-    python tests/fuzz/fuzz_ingest.py -max_total_time=25 -artifact_prefix=artifacts/ artifacts/fuzz-corpus tests/fuzz/seeds
+    python tests/fuzz/fuzz_ingest.py -seed=1 -runs=3000 -max_total_time=60 -artifact_prefix=artifacts/ \
+        artifacts/fuzz-corpus tests/fuzz/seeds
 
 (libFuzzer adds what it finds to the first folder: never name tests/fuzz/seeds first.)
 

@@ -1,9 +1,11 @@
-"""Segment: the header, the body's heading hierarchy (一、 / （一） / 1．) and the annex
-table (任务分工清单), all as spans of the normalised text.
+"""Segment: the header, the body's heading hierarchy (第一章 / 一、 / （一） / 1． / （1） …) and
+the annexes with their tables, all as spans of the normalised text.
 
-In a text file the annex table is flattened: one cell per tab-indented line, rows
-separated by blank lines. Backends that see real tables (DOCX, PDF) hand them over as
-TableBlocks, and the same row builder reads both."""
+In a text file a table is flattened: one cell per tab-indented line, rows separated by blank
+lines (the layout every backend writes), or one row per line with its cells separated by tabs
+(a Word table pasted as text). Backends that see real tables (DOCX, PDF, HTML) hand them over as
+TableBlocks, and the same reader reads both. The plan's task table (the first annex table of
+kind task) also gives the annex rows that link to the body."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,11 +13,27 @@ from dataclasses import dataclass
 import regex
 
 from policyparse.extractors.header import lines, read_header
-from policyparse.model import AnnexRow, Field, Finding, FindingCode, Header, Location, Place, Section, TableBlock
+from policyparse.model import (
+    Annex,
+    AnnexRow,
+    AnnexTable,
+    Cell,
+    ColumnRole,
+    Field,
+    Finding,
+    FindingCode,
+    Header,
+    Location,
+    Place,
+    Section,
+    TableBlock,
+    TableKind,
+)
 from policyparse.rules import Rules
 
-_TITLE_END = regex.compile(r"[。，,；;\u3000]")
+_TITLE_END = regex.compile(r"[。，,；;：:\u3000]")
 _DOCUMENT, _ANNEX = Location(Place.DOCUMENT), Location(Place.ANNEX)
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -29,49 +47,64 @@ class Segmented:
     annex_rows: tuple[AnnexRow, ...]
     findings: tuple[Finding, ...]
     annex_header: tuple[tuple[str, int, int], ...] = ()  # (field, start, end) of each known header cell
+    annexes: tuple[Annex, ...] = ()
 
 
 def segment(text: str, rules: Rules, tables: tuple[TableBlock, ...] = ()) -> Segmented:
     reading = read_header(text, rules)
     sections, marks = _sections(text, reading.body_start, reading.body_end, rules)
     findings: list[Finding] = []
+    read = _annexes(text, reading.annex_labels, reading.header, tables, findings, rules)
+    annexes = tuple(annex for annex, _printed in read)
     annex_title = None
     annex_rows: tuple[AnnexRow, ...] = ()
     annex_header: tuple[tuple[str, int, int], ...] = ()
-    if reading.annex_label:
-        annex_title, flattened = _annex_table(text, reading.annex_label[1])
-        # A backend that saw real tables hands them over: the annex's task table is the first
-        # after the label whose header it understands (else the first, to say what it lacks).
-        after = [t for t in tables if t.rows and t.rows[0][0][0] >= reading.annex_label[1]] or [flattened]
-        table = next((t for t in after if _header_row(text, t, rules) is not None), after[0])
-        annex_header, annex_rows = _annex_rows(text, table, findings, rules)
+    task = next(((a, t, p) for a, printed in read for t, p in zip(a.tables, printed) if t.kind == TableKind.TASK),
+                None)
+    if task is not None:
+        annex, table, spans = task
+        if annex.title is not None and annex.title_start is not None and annex.title_end is not None:
+            annex_title = Field(annex.title, annex.title_start, annex.title_end)
+        annex_header, annex_rows = _annex_rows(table, spans, findings)
+    elif annexes and any(a.tables for a in annexes) is False and reading.annex_label is not None:
+        findings.append(Finding(code=FindingCode.ANNEX_WITHOUT_TABLE, message="the annex has no table", where=_ANNEX,
+                                start=reading.annex_label[0], end=reading.annex_label[1]))
     if reading.header.title is None:
-        findings.append(Finding(code=FindingCode.NO_TITLE, message="no plan title found", where=_DOCUMENT,
+        findings.append(Finding(code=FindingCode.NO_TITLE, message="no title found", where=_DOCUMENT,
                                 start=0, end=0))
     if not sections:
         findings.append(Finding(code=FindingCode.NO_SECTIONS,
-                                message="no numbered headings (一、 / （一） / 1．) found in the body",
+                                message="no numbered headings (一、 / （一） / 1． …) found in the body",
                                 where=_DOCUMENT, start=reading.body_start, end=reading.body_end))
     return Segmented(reading.header, reading.body_start, reading.body_end, tuple(marks), tuple(sections),
-                     annex_title, annex_rows, tuple(findings), annex_header)
+                     annex_title, annex_rows, tuple(findings), annex_header, annexes)
 
 
 def _sections(text: str, body_start: int, body_end: int, rules: Rules) -> tuple[list[Section], list[tuple[int, int]]]:
+    """The headings of the body. A document nests its numbering styles in the order it uses them:
+    a style first met under another is one level deeper; a style met again closes the deeper ones."""
     headings = []  # (level, number, line start, mark end, title start, title end)
+    styles: list[str] = []  # the open styles, outer to inner
     for start, end in lines(text):
         if start < body_start or start >= body_end or start == end:
             continue
         line = text[start:end]
-        for level, pattern in rules.headings:
-            m = pattern.search(line)
-            if m:
-                title_start = start + m.end()
-                # The title runs to the first 。 (or ，；), or to a wide space in a heading written
-                # inline ("（一）扩大有效投资　全年谋划…", "1、实施培育行动,确保…").
-                rest = _TITLE_END.search(line, m.end() + 1)
-                title_end = start + rest.start() if rest else end
-                headings.append((level, m.group("number"), start, start + m.end(), title_start, title_end))
-                break
+        rule = next((r for r in rules.headings if r.pattern.search(line)), None)
+        if rule is None:
+            continue
+        m = rule.pattern.search(line)
+        if rule.kind in styles:
+            del styles[styles.index(rule.kind) + 1:]
+        else:
+            styles.append(rule.kind)
+        title_start = start + m.end()
+        while title_start < end and text[title_start] in " \t\u3000：:、．.":
+            title_start += 1
+        # The title runs to the first 。 (or ，；：), or to a wide space in a heading written
+        # inline ("（一）扩大有效投资　全年谋划…", "1、实施培育行动,确保…").
+        rest = _TITLE_END.search(line, title_start - start)
+        title_end = start + rest.start() if rest else end
+        headings.append((len(styles), m.group("number"), start, start + m.end(), title_start, title_end))
     sections = []
     stack: list[tuple[int, str]] = []
     for i, (level, number, start, _mark_end, title_start, title_end) in enumerate(headings):
@@ -87,122 +120,218 @@ def _sections(text: str, body_start: int, body_end: int, rules: Rules) -> tuple[
     return sections, [(h[2], h[3]) for h in headings]
 
 
-def _annex_table(text: str, after: int) -> tuple[Field | None, TableBlock]:
-    """The annex title (first plain line after the 附件 label) and the flattened table after it."""
-    title = None
-    rows: list[tuple[tuple[int, int], ...]] = []
-    cells: list[tuple[int, int]] = []
-    pos = after
-    for raw_line in text[after:].split("\n"):
+# --- annexes -----------------------------------------------------------------------------------
+
+_LABEL = regex.compile(r"^(?P<label>附件\s*[0-9一二三四五六七八九十]*)\s*(?:[：:]\s*(?P<title>.*?))?\s*$")
+
+
+def _annexes(text: str, labels: tuple[Span, ...], header: Header, tables: tuple[TableBlock, ...],
+             findings: list[Finding], rules: Rules) -> list[tuple[Annex, list[tuple[tuple[Span, ...], ...]]]]:
+    """Each annex from its 附件 line to the next (or to the 抄送 line, or the end): its label,
+    its title (on the label line after the colon, or the next line) and its tables, each with
+    its data rows' cells as printed (before any fill-down)."""
+    stop = min((f.start for f in header.cc), default=len(text))
+    annexes = []
+    for k, (start, end) in enumerate(labels):
+        annex_end = labels[k + 1][0] if k + 1 < len(labels) else max(stop, end)
+        m = _LABEL.match(text[start:end])
+        if m is None:
+            continue
+        title: Span | None = (start + m.start("title"), start + m.end("title")) if m.group("title") else None
+        if title is None:
+            title = _next_line(text, end, annex_end)
+        blocks = [t for t in tables if t.rows and start <= t.rows[0][0][0] < annex_end]
+        if not tables:
+            blocks = _text_tables(text, end, annex_end)
+        read = [_table(text, block, findings, rules) for block in blocks]
+        annexes.append((Annex(label=regex.sub(r"\s+", "", m.group("label")),
+                              title=text[title[0]:title[1]] if title else None, tables=tuple(t for t, _p in read),
+                              start=start, end=annex_end, title_start=title[0] if title else None,
+                              title_end=title[1] if title else None), [p for _t, p in read]))
+    return annexes
+
+
+def _next_line(text: str, after: int, end: int) -> Span | None:
+    """The first non-blank line after `after` when it is a title: plain text, no table cell, no sentence."""
+    for start, line_end in lines(text[after:end]):
+        if start == line_end:
+            continue
+        s, e = after + start, after + line_end
+        raw_start = text.rfind("\n", 0, s) + 1
+        if text[raw_start:s].startswith("\t") or "\t" in text[s:e] or text[e - 1:e] in "。；;":
+            return None
+        return s, e
+    return None
+
+
+def _text_tables(text: str, start: int, end: int) -> list[TableBlock]:
+    """The tables written in text[start:end]: one cell per tab-indented line with a blank line
+    after each row, or one row per line with its cells separated by tabs."""
+    found: list[TableBlock] = []
+    rows: list[tuple[Span, ...]] = []
+    cells: list[Span] = []
+    kind = None
+
+    def close() -> None:
+        nonlocal rows, kind
+        if cells:
+            rows.append(tuple(cells))
+            cells.clear()
+        if rows:
+            found.append(TableBlock(tuple(rows)))
+        rows, kind = [], None
+
+    pos = start
+    for raw_line in text[start:end].split("\n"):
         line_start, line_end = pos, pos + len(raw_line)
         pos = line_end + 1
-        if raw_line.startswith("\t"):
-            start, end = line_start + 1, line_end
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            cells.append((start, end))
+        if raw_line.startswith("\t") and kind != "tabbed":
+            kind = "cells"
+            cells.append(_trim(text, line_start + 1, line_end))
+        elif "\t" in raw_line.strip() and kind != "cells":
+            kind = "tabbed"
+            row = []
+            cell_start = line_start
+            for piece in raw_line.split("\t"):
+                row.append(_trim(text, cell_start, cell_start + len(piece)))
+                cell_start += len(piece) + 1
+            rows.append(tuple(row))
         elif not raw_line.strip():
-            if cells:
+            if kind == "cells" and cells:
                 rows.append(tuple(cells))
-                cells = []
-        elif rows or cells:
-            break
-        elif title is None:
-            stripped = raw_line.strip()
-            offset = line_start + raw_line.index(stripped)
-            title = Field(stripped, offset, offset + len(stripped))
-    if cells:
-        rows.append(tuple(cells))
-    return title, TableBlock(tuple(rows))
+                cells.clear()
+        else:
+            close()
+    close()
+    return [t for t in found if len(t.rows) >= 2 or (t.rows and len(t.rows[0]) >= 2)]
+
+
+def _trim(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 # How far down a table its header may stand (under a title or a unit row in the table).
 HEADER_ROWS = 3
 
 
-def _columns(text: str, cells: tuple[tuple[int, int], ...], rules: Rules) -> dict[str, int]:
-    """Role → column index, for the cells of a row read as a header."""
-    columns: dict[str, int] = {}
-    for rule in rules.annex_columns:
-        for index, (start, end) in enumerate(cells):
-            if rule.role not in columns and index not in columns.values() and rule.pattern.search(text[start:end]):
-                columns[rule.role] = index
-    return columns
+def _roles(text: str, cells: tuple[Span, ...], rules: Rules) -> list[str | None]:
+    """The role each cell's text names as a header, None for a cell that names none."""
+    return [next((rule.role for rule in rules.annex_columns if rule.pattern.search(text[s:e])), None)
+            for s, e in cells]
 
 
-def _missing(columns: dict[str, int], rules: Rules) -> list[str]:
-    return [rule.role for rule in rules.annex_columns if rule.required and rule.role not in columns]
-
-
-def _header_row(text: str, table: TableBlock, rules: Rules) -> tuple[int, dict[str, int]] | None:
-    """The index of the table's header row and its columns: the first of its first rows that
-    has a column for every required role."""
+def _header(text: str, table: TableBlock, rules: Rules) -> tuple[int, int, list[str]] | None:
+    """Where the header starts, how many rows it takes (two when a row under it names the
+    columns a cell above spans) and each column's role."""
     for index, cells in enumerate(table.rows[:HEADER_ROWS]):
-        columns = _columns(text, cells, rules)
-        if not _missing(columns, rules):
-            return index, columns
+        roles = _roles(text, cells, rules)
+        if sum(1 for r in roles if r) < 2:
+            continue
+        below = table.rows[index + 1] if index + 1 < len(table.rows) else ()
+        below_roles = _roles(text, below, rules) if len(below) == len(cells) else []
+        two_rows = bool(below_roles) and any(below_roles) and all(
+            r is not None or s == e for r, (s, e) in zip(below_roles, below))
+        if two_rows:
+            above = roles
+            roles = []
+            for k, (r_below, r_above) in enumerate(zip(below_roles, above)):
+                spanning = next((above[j] for j in range(k, -1, -1) if cells[j][0] < cells[j][1]), r_above)
+                roles.append(r_below or r_above or spanning)
+        return index, 2 if two_rows else 1, [r or ColumnRole.OTHER.value for r in roles]
     return None
 
 
-def _annex_rows(text: str, table: TableBlock, findings: list[Finding],
-                rules: Rules) -> tuple[tuple[tuple[str, int, int], ...], tuple[AnnexRow, ...]]:
-    """The header cells of the known columns, and the rows."""
-    if not table.rows:
-        findings.append(Finding(code=FindingCode.ANNEX_WITHOUT_TABLE, message="the annex has no table", where=_ANNEX,
-                                start=0, end=0))
-        return (), ()
-    found = _header_row(text, table, rules)
+def _table(text: str, block: TableBlock, findings: list[Finding],
+           rules: Rules) -> tuple[AnnexTable, tuple[tuple[Span, ...], ...]]:
+    """A table read by its header: the column roles, the header rows, the data rows (a role that
+    fills down writes the cell above into an empty cell) and the table's kind; and the data rows'
+    cells as printed."""
+    found = _header(text, block, rules)
+    start, end = block.rows[0][0][0], block.rows[-1][-1][1]
     if found is None:
-        first = table.rows[0]
-        header = [text[s:e] for s, e in first]
-        findings.append(Finding(code=FindingCode.ANNEX_HEADER_UNKNOWN, message=f"annex header {header} lacks columns "
-                                f"{_missing(_columns(text, first, rules), rules)}", where=_ANNEX, start=first[0][0],
-                                end=first[-1][1]))
-        return (), ()
-    header_index, columns = found
-    header_cells = table.rows[header_index]
-    annex_header = tuple((role, *header_cells[index]) for role, index in columns.items())
+        findings.append(Finding(code=FindingCode.ANNEX_TABLE_UNKNOWN, message="an annex table whose header names no "
+                                "known column: kept as rows of cells", where=_ANNEX, start=start, end=end))
+        rows = tuple(tuple(Cell(text=text[s:e], start=s, end=e) for s, e in row) for row in block.rows)
+        return AnnexTable(kind=TableKind.OTHER, columns=(), header_rows=(), rows=rows, start=start, end=end), \
+            block.rows
+    index, count, roles = found
+    kind = TableKind.OTHER
+    if "indicator" in roles:
+        kind = TableKind.INDICATOR
+        roles = ["value" if r == "target" else r for r in roles]
+    elif {"task", "target"} & set(roles) and {"lead", "responsible", "support"} & set(roles):
+        kind = TableKind.TASK
     fills_down = {rule.role for rule in rules.annex_columns if rule.fills_down}
-    filled: dict[str, str] = {}
+    above: dict[int, Cell] = {}
     rows = []
-    for cells in table.rows[header_index + 1:]:
-        if len(cells) != len(header_cells):
-            findings.append(Finding(code=FindingCode.ANNEX_ROW_CELLS, message=f"row has {len(cells)} cells, the "
-                                    f"header has {len(header_cells)}", where=_ANNEX, start=cells[0][0],
-                                    end=cells[-1][1]))
+    for cells in block.rows[index + count:]:
+        row = []
+        for k, (s, e) in enumerate(cells):
+            cell = Cell(text=text[s:e], start=s, end=e)
+            if s == e and k < len(roles) and roles[k] in fills_down and k in above:
+                cell = above[k]
+            above[k] = cell
+            row.append(cell)
+        rows.append(tuple(row))
+    header_rows = tuple(tuple(Cell(text=text[s:e], start=s, end=e) for s, e in row)
+                        for row in block.rows[index:index + count])
+    return AnnexTable(kind=kind, columns=tuple(ColumnRole(r) for r in roles), header_rows=header_rows,
+                      rows=tuple(rows), start=start, end=end), block.rows[index + count:]
 
-        for role in fills_down:
-            start, end = _cell(cells, columns, role)
-            filled[role] = text[start:end] or filled.get(role, "")
-        seq, measure, task, units, support = (_cell(cells, columns, f)
-                                              for f in ("seq", "measure", "task", "units", "support_units"))
-        has_measure, has_support = "measure" in columns, "support_units" in columns
+
+def _annex_rows(table: AnnexTable, printed: tuple[tuple[Span, ...], ...],
+                findings: list[Finding]) -> tuple[tuple[tuple[str, int, int], ...], tuple[AnnexRow, ...]]:
+    """The task table as annex rows: the header cells of the known columns, and the rows."""
+    columns = {role.value: k for k, role in reversed(list(enumerate(table.columns)))}
+    units = "lead" if "lead" in columns else "responsible"
+    support = "support" if "support" in columns else "responsible" if units == "lead" else None
+    fields = {"seq": "seq", "measure": "measure", "task": "task" if "task" in columns else "target",
+              "units": units, "support_units": support}
+    header = table.header_rows[-1]
+    annex_header = tuple((name, header[columns[role]].start, header[columns[role]].end)
+                         for name, role in fields.items() if role in columns and columns[role] < len(header))
+    rows = []
+    for n, (cells, spans) in enumerate(zip(table.rows, printed), 1):
+        if len(cells) != len(header):
+            findings.append(Finding(code=FindingCode.ANNEX_ROW_CELLS, message=f"row has {len(cells)} cells, the "
+                                    f"header has {len(header)}", where=_ANNEX, start=cells[0].start,
+                                    end=cells[-1].end))
+        end = spans[-1][1]
+
+        def column(field: str, spans: tuple[Span, ...] = spans, end: int = end) -> Span | None:
+            role = fields[field]
+            k = columns.get(role) if role else None
+            return None if k is None else spans[k] if k < len(spans) else (end, end)
+
+        seq, measure, task, unit_cell, support_cell = (column(f) for f in fields)
+        k = columns.get("measure")
+        filled = cells[k].text if k is not None and k < len(cells) else ""
+        task, unit_cell = task or (end, end), unit_cell or (end, end)
         rows.append(AnnexRow(
-            seq=text[seq[0]:seq[1]],
-            measure=text[measure[0]:measure[1]],
-            measure_filled=filled.get("measure", ""),
-            task=text[task[0]:task[1]],
-            units_raw=text[units[0]:units[1]],
-            start=cells[0][0],
-            end=cells[-1][1],
+            seq=_text(table, cells, seq) if seq else str(n),
+            measure=_text(table, cells, measure) if measure else "",
+            measure_filled=filled,
+            task=_text(table, cells, task),
+            units_raw=_text(table, cells, unit_cell),
+            start=spans[0][0],
+            end=end,
             task_start=task[0],
             task_end=task[1],
-            units_start=units[0],
-            units_end=units[1],
-            measure_start=measure[0] if has_measure else None,
-            measure_end=measure[1] if has_measure else None,
-            support_units_raw=text[support[0]:support[1]] if has_support else "",
-            support_units_start=support[0] if has_support else None,
-            support_units_end=support[1] if has_support else None,
+            units_start=unit_cell[0],
+            units_end=unit_cell[1],
+            measure_start=measure[0] if measure else None,
+            measure_end=measure[1] if measure else None,
+            support_units_raw=_text(table, cells, support_cell) if support_cell else "",
+            support_units_start=support_cell[0] if support_cell else None,
+            support_units_end=support_cell[1] if support_cell else None,
         ))
     return annex_header, tuple(rows)
 
 
-def _cell(cells: tuple[tuple[int, int], ...], columns: dict[str, int], role: str) -> tuple[int, int]:
-    """The span of a row's cell of a role; an empty span at the row's end when it has none."""
-    index = columns.get(role)
-    if index is None or index >= len(cells):
-        return (cells[-1][1], cells[-1][1])
-    return cells[index]
+def _text(table: AnnexTable, cells: tuple[Cell, ...], span: Span) -> str:
+    """The text of a cell as printed in this row (a filled-down cell's own printed text is empty)."""
+    return next((c.text for c in cells if (c.start, c.end) == span), "")

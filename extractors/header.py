@@ -21,8 +21,10 @@ from policyparse.rules import Rules
 Span = tuple[int, int]
 # How many lines from the top a title (and the 文号, recipients and metadata around it) may stand.
 HEADER_LINES = 16
-# Title lines are short: a longer line is a paragraph.
-TITLE_LINE_CHARS = 60
+# Title lines are short (joint issuers' names make some long): a longer line is a paragraph.
+TITLE_LINE_CHARS = 100
+# A recipient is a body's name: a longer item means the line is a sentence that ends with a colon.
+RECIPIENT_CHARS = 80
 # How many lines above the signature date the issuers' names may take.
 SIGNATURE_LINES = 6
 
@@ -123,6 +125,13 @@ def _title_block(lines: _Lines, r: _Partial) -> _Partial:
     line of issuer names alone above a 关于 line (a notice's red head) is not part of it.
     Without such a run, the first short line that is no date, 文号 or metadata."""
     top = min(len(lines.spans), HEADER_LINES)
+    if len(lines.spans) > 1 and lines.after_blank[1] and _title_like(lines, 0, "not_title_alone") \
+            and not lines.matches("issuer_line", 0):
+        # a first line standing alone is the title (a web page's, written by ingest), even with ，！？
+        last = 0
+        while last + 1 < len(lines.spans) and lines.matches("subtitle", last + 1):
+            last += 1
+        return dataclasses.replace(r, title_lines=(0, last), heading=_joined(lines, 0, last))
     i = 0
     while i < top:
         if not _title_like(lines, i):
@@ -143,23 +152,29 @@ def _title_block(lines: _Lines, r: _Partial) -> _Partial:
             return dataclasses.replace(r, title_lines=(first, last), heading=_joined(lines, first, last),
                                        red_head=red_head)
         i = j + 1
-    fallback = next((k for k in range(top) if _title_like(lines, k) and not lines.matches("issuer_line", k)), None)
+    first_line = _title_like(lines, 0, "not_title_alone") and not lines.matches("issuer_line", 0) if top else False
+    fallback = 0 if first_line else next((k for k in range(top) if _title_like(lines, k)
+                                          and not lines.matches("issuer_line", k)), None)
     if fallback is None:
         return r
     return dataclasses.replace(r, title_lines=(fallback, fallback), heading=lines.field(fallback))
 
 
-def _title_like(lines: _Lines, i: int) -> bool:
+def _title_like(lines: _Lines, i: int, pattern: str = "not_title") -> bool:
+    """A line that may be (part of) a title: short, no sentence, no 文号, date or metadata;
+    `pattern` the lines it may not be (not_title, or not_title_alone for a line standing alone)."""
     line = lines[i]
-    return (len(line) <= TITLE_LINE_CHARS and not lines.matches("not_title", i) and not lines.matches("meta", i)
+    return (len(line) <= TITLE_LINE_CHARS and not lines.matches(pattern, i) and not lines.matches("meta", i)
             and not lines.matches("doc_number_line", i) and _date(lines, i) is None)
 
 
 def _joined(lines: _Lines, first: int, last: int) -> Field:
-    """Lines as one value: a title broken over lines is one title (wide spaces of a letter-spaced
-    title left out)."""
-    value = "".join(lines[k] for k in range(first, last + 1))
-    value = regex.sub(r"(?<=\p{Han})[\u3000 ]+(?=\p{Han})", "", value) if lines.matches("spaced", first) else value
+    """Lines as one value: a title broken over lines is one title; the wide spaces of a title
+    printed letter-spaced (国 家 粮 食 应 急 预 案), 《》 around a whole title and a line that
+    repeats the one above it (a crawler's copy of the title) are left out."""
+    value = "".join(lines[k] for k in range(first, last + 1) if k == first or lines[k] != lines[k - 1])
+    value = lines.patterns["spaced"].sub(lambda m: regex.sub(r"[\u3000 ]+", "", m.group()), value)
+    value = regex.sub(r"^《([^《》]+)》", r"\1", value)
     return Field(value, lines.spans[first][0], lines.spans[last][1])
 
 
@@ -197,18 +212,21 @@ def _squeezed(text: str) -> str:
 
 def _signature(lines: _Lines, r: _Partial) -> _Partial:
     """The signature block: the first line after the title that is only a date, and the lines of
-    issuer names right above it (one name a line, or several side by side)."""
+    issuer names right above it (one name a line, or several side by side; none when the
+    signature prints the date alone)."""
     after = lines.spans[r.title_lines[1]][1] if r.title_lines else 0
-    for i, (start, _end) in enumerate(lines.spans):
-        if start < after or _date(lines, i) is None:
+    # after the title; a text that puts the signature above the title is read there last
+    order = [i for i, s in enumerate(lines.spans) if s[0] >= after] + [i for i, s in enumerate(lines.spans)
+                                                                        if s[0] < after]
+    for i in order:
+        if _date(lines, i) is None:
             continue
         first = i
         while first > 0 and i - first < SIGNATURE_LINES and lines.matches("issuer_line", first - 1) \
-                and lines.spans[first - 1][0] >= after:
+                and (lines.spans[first - 1][0] >= after or lines.spans[i][0] < after):
             first -= 1
-        if first < i:
-            issuers = tuple(name for k in range(first, i) for name in _names(lines, k))
-            return dataclasses.replace(r, signature=(first, i), issuers=issuers, date=_date(lines, i))
+        issuers = tuple(name for k in range(first, i) for name in _names(lines, k))
+        return dataclasses.replace(r, signature=(first, i), issuers=issuers, date=_date(lines, i))
     return r
 
 
@@ -281,7 +299,9 @@ def _recipients(lines: _Lines, r: _Partial) -> _Partial:
         return r
     for i in range(r.title_lines[1] + 1, min(len(lines.spans), r.title_lines[1] + 5)):
         if lines.matches("recipients", i) and not lines.matches("meta", i):
-            return dataclasses.replace(r, recipients_line=i, recipients=_list_items(lines, i, "recipients"))
+            items = _list_items(lines, i, "recipients")
+            if all(len(item.value) <= RECIPIENT_CHARS for item in items):
+                return dataclasses.replace(r, recipients_line=i, recipients=items)
         if lines.matches("paragraph", i):
             break
     return r
@@ -415,7 +435,10 @@ def _date_field(value: str, start: int, end: int, whole: bool = False) -> Field 
 
 # Where a 、 does not separate two bodies: a part that names no body by itself (各省、自治区、
 # 直辖市人民政府; 市政府各委、办、局) joins its neighbours.
-_BARE = regex.compile(r"^各?(?:省|自治区|直辖市|计划单列市|委|办|局|县|市|区|乡镇|街道|部|厅)$")
+_BARE = regex.compile(r"^各?(?:省|自治区|直辖市|计划单列市|委|办|局|县|市|区|州|盟|地区|乡镇|街道|部|厅)$")
+# A part that ends like a body's name names one by itself (北京、天津…人民政府 share their tail).
+_BODY = regex.compile(r"(?:政府|部门|单位|机构|局|委|办|厅|部|院|会|署|中心|室|处|团体|党派|人大|政协|人武部|办事处|公司|"
+                      r"集团|银行|代表|委员|主席|兵团|街道|乡镇|学校|园区|组|所|站|队|社|馆|区|县|市)[）)]?$")
 
 
 def _list_items(lines: _Lines, i: int, pattern: str) -> tuple[Field, ...]:
@@ -445,7 +468,7 @@ def _list_items(lines: _Lines, i: int, pattern: str) -> tuple[Field, ...]:
             item_start = pos + 1
     items: list[list[tuple[int, int, str]]] = []
     for part in parts:
-        bare = bool(_BARE.match(text[part[0]:part[1]]))
+        bare = bool(_BARE.match(text[part[0]:part[1]])) or not _BODY.search(text[part[0]:part[1]])
         previous_joined = items and items[-1][-1][2] == "、" and (
             bare and not text[items[-1][0][0]:items[-1][0][1]].startswith("各")
             or _BARE.match(text[items[-1][-1][0]:items[-1][-1][1]])

@@ -143,8 +143,9 @@ def _title_block(lines: _Lines, r: _Partial) -> _Partial:
         first = i
         if first < j and (lines.matches("issuer_line", first) and lines[first + 1].startswith("关于")):
             first += 1  # the red head: 某某县人民政府 over 关于…的通知
-        last = next((k for k in range(j, first - 1, -1) if lines.matches("title_end", k)), None)
-        if last is not None:
+        ends = next((k for k in range(j, first - 1, -1) if lines.matches("title_end", k)), None)
+        if ends is not None:
+            last = ends
             while last + 1 < len(lines.spans) and lines.matches("subtitle", last + 1):
                 last += 1
             red_head = tuple(name for k in range(first) if lines.matches("issuer_line", k)
@@ -343,6 +344,7 @@ def _date_line(lines: _Lines, r: _Partial) -> _Partial:
     i = lines.first("issued_on")
     if i is not None:
         m = lines.matches("issued_on", i)
+        assert m is not None  # the line was found by this pattern
         start = lines.spans[i][0]
         return dataclasses.replace(r, date=_date_field(m.group("date"), start + m.start("date"),
                                                        start + m.end("date")))
@@ -368,8 +370,10 @@ def _body_end(lines: _Lines, r: _Partial) -> _Partial:
     reference line or the 抄送 line, whichever comes first."""
     after = lines.spans[r.signature[1]][1] if r.signature else lines.spans[r.title_lines[1]][1] if r.title_lines \
         else 0
-    labels = tuple(lines.spans[i] for i, (start, _end) in enumerate(lines.spans)
-                   if start >= after and lines.matches("annex_label", i) and not lines.matches("annex_list", i))
+    found = [i for i, (start, _end) in enumerate(lines.spans)
+             if start >= after and lines.matches("annex_label", i) and not lines.matches("annex_list", i)]
+    # "附件：清单名" right above the 附件 line that opens the annex names it: a reference
+    labels = tuple(lines.spans[i] for i in found if i + 1 not in found)
     reference = lines.first("annex_reference", r.body_start)
     stops = [len(lines.text)] + [s for s, _e in labels if s >= r.body_start][:1]
     stops += [lines.spans[i][0] for i in (r.cc_line, reference) if i is not None]
@@ -437,7 +441,8 @@ def _date_field(value: str, start: int, end: int, whole: bool = False) -> Field 
 # 直辖市人民政府; 市政府各委、办、局) joins its neighbours.
 _BARE = regex.compile(r"^各?(?:省|自治区|直辖市|计划单列市|委|办|局|县|市|区|州|盟|地区|乡镇|街道|部|厅)$")
 # A part that ends like a body's name names one by itself (北京、天津…人民政府 share their tail).
-_BODY = regex.compile(r"(?:政府|部门|单位|机构|局|委|办|厅|部|院|会|署|中心|室|处|团体|党派|人大|政协|人武部|办事处|公司|"
+_BODY = regex.compile(r"(?:政府|部门|单位|机构|局|委|办|厅|部|院|会|署|中心|室|处|团体|党派|人大|政协|人武部|办事处|"
+                      r"公司|"
                       r"集团|银行|代表|委员|主席|兵团|街道|乡镇|学校|园区|组|所|站|队|社|馆|区|县|市)[）)]?$")
 
 
@@ -447,6 +452,7 @@ def _list_items(lines: _Lines, i: int, pattern: str) -> tuple[Field, ...]:
     text = lines.text
     line_start = lines.spans[i][0]
     m = lines.matches(pattern, i)
+    assert m is not None  # the line was found by this pattern
     start, end = line_start + m.start("value"), line_start + m.end("value")
     parts: list[tuple[int, int, str]] = []  # (start, end, the separator after it)
     item_start = start

@@ -462,11 +462,14 @@ class Responsibility(Record):
     role: Role = column("`lead`, `support`, `unspecified`")
     role_rule: RoleRule | None = column(
         "what decided the role: `label` — 牵头单位 / 配合单位 / 责任单位 in the note or the column header; "
-        "`lead_mark` — a `*` or （牵头） on a unit of the list; `legend_first` — a legend says the first unit "
-        "listed leads; `single` — the only unit; `unmarked` — several units and nothing says who leads", None)
+        "`words` — the note's own words (A牵头，B配合; A指导，B负责落实); `lead_mark` — a `*` (after or before "
+        "the name) or （牵头） on a unit of the list; `legend_first` — a legend says the first unit listed leads; "
+        "`legend_first_comma` — a legend says the units before the note's first ， lead; `standing` — a standing "
+        "instruction names it; `single` — the only unit; `unmarked` — several units and nothing says who leads",
+        None)
     position: int = column("1-based in the note or row, across its labelled lists")
     raw: str = column("the item as written, mark included")
-    open_list: bool = column("the item's list ends with 等相关单位")
+    open_list: bool = column("the item's list ends with 等 / 等相关单位")
     standing: bool = column("a unit a standing instruction names for every later measure (以下均需各区政府落实，"
                             "不再列出): written once, where the instruction stands", False)
     start: int = offset("the raw item")

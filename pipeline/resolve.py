@@ -154,7 +154,8 @@ def _roles(lists: list[UnitList], place: _Place, convention: str, jurisdiction: 
 def _record(u: UnitMention, place: _Place, position: int, role: Role, rule: RoleRule,
             jurisdiction: str | None, rules: Rules, standing: bool = False) -> Responsibility:
     return Responsibility(scope=place.scope, section_path=place.section_path, annex_seq=place.annex_seq, unit=u.unit,
-                          role=role, position=position, raw=u.raw, open_list=u.open_list, start=u.start, end=u.end, unit_full=full_name(u.unit, jurisdiction, rules),
+                          role=role, position=position, raw=u.raw, open_list=u.open_list, start=u.start, end=u.end,
+                          unit_full=full_name(u.unit, jurisdiction, rules),
                           generic=is_generic(u.unit, rules), role_rule=rule, standing=standing,
                           note_start=place.start, note_end=place.end)
 

@@ -32,6 +32,7 @@ from policyparse.model import (
 from policyparse.rules import Rules
 
 _TITLE_END = regex.compile(r"[。，,；;：:\u3000]")
+_SPACES = regex.compile(r"\s+")  # a header cell printed letter-spaced (主 要 内 容) reads as one word
 _DOCUMENT, _ANNEX = Location(Place.DOCUMENT), Location(Place.ANNEX)
 Span = tuple[int, int]
 
@@ -220,7 +221,7 @@ HEADER_ROWS = 3
 
 def _roles(text: str, cells: tuple[Span, ...], rules: Rules) -> list[str | None]:
     """The role each cell's text names as a header, None for a cell that names none."""
-    return [next((rule.role for rule in rules.annex_columns if rule.pattern.search(text[s:e])), None)
+    return [next((rule.role for rule in rules.annex_columns if rule.pattern.search(_SPACES.sub("", text[s:e]))), None)
             for s, e in cells]
 
 
@@ -255,8 +256,8 @@ def _table(text: str, block: TableBlock, findings: list[Finding],
     if found is None:
         findings.append(Finding(code=FindingCode.ANNEX_TABLE_UNKNOWN, message="an annex table whose header names no "
                                 "known column: kept as rows of cells", where=_ANNEX, start=start, end=end))
-        rows = tuple(tuple(Cell(text=text[s:e], start=s, end=e) for s, e in row) for row in block.rows)
-        return AnnexTable(kind=TableKind.OTHER, columns=(), header_rows=(), rows=rows, start=start, end=end), \
+        kept = tuple(tuple(Cell(text=text[s:e], start=s, end=e) for s, e in row) for row in block.rows)
+        return AnnexTable(kind=TableKind.OTHER, columns=(), header_rows=(), rows=kept, start=start, end=end), \
             block.rows
     index, count, roles = found
     kind = TableKind.OTHER
@@ -267,7 +268,7 @@ def _table(text: str, block: TableBlock, findings: list[Finding],
         kind = TableKind.TASK
     fills_down = {rule.role for rule in rules.annex_columns if rule.fills_down}
     above: dict[int, Cell] = {}
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for cells in block.rows[index + count:]:
         row = []
         for k, (s, e) in enumerate(cells):

@@ -121,6 +121,7 @@ class Rules:
     unit_aliases: tuple[UnitAlias, ...]
     jurisdiction: tuple[ExampleRule, ...]  # counter_example holds the jurisdiction the example gives
     header: dict[str, regex.Pattern]
+    kinds: tuple[ExampleRule, ...]  # the kind of a document by its title, the first that matches
     names: tuple[NamePattern, ...]
     indicator_aliases: tuple[tuple[str, str], ...]
     userdict: Path
@@ -235,12 +236,14 @@ def read_names(path: Path, label: str) -> tuple[NamePattern, ...]:
     return tuple(found)
 
 
-HEADER_FIELDS = ("title_end", "subtitle", "not_title", "not_title_alone", "spaced", "issuer_line", "transmits", "plan_title_in_notice",
+HEADER_FIELDS = ("title_end", "subtitle", "not_title", "not_title_alone", "spaced", "issuer_line", "transmits",
+                 "plan_title_in_notice",
                  "doc_number", "doc_number_line", "order", "order_number", "order_issuer", "paragraph", "recipients",
                  "title_issuers", "meta", "date_in_text", "issued_on", "cc", "annex_label", "annex_list",
                  "annex_reference")
 DEADLINE_KINDS = {"day", "month_end", "year_end", "half", "quarter", "period"}
 LEAD_MARKER_KINDS = ("lead_mark", "open_list", "explains_lead", "standing")  # and legend_<convention>
+DOCUMENT_KINDS = {"plan", "measures", "opinion", "rules", "notice", "qa"}
 NOTE_KINDS = {"labelled", "words", "line", "note_like"}
 NOTE_WORD_ROLES = {"lead", "support", "responsible", "filler", "joins", "separator"}
 LEGEND = regex.compile(r"legend_(?P<convention>[a-z_]+)")
@@ -371,6 +374,7 @@ def load(folder: Path | str = RULES_DIR) -> Rules:
         unit_aliases=f.unit_aliases("unit_aliases.tsv"),
         jurisdiction=jurisdiction,
         header=header,
+        kinds=f.example_rules("kinds.tsv", DOCUMENT_KINDS),
         names=f.names("names.jsonl"),
         indicator_aliases=tuple((short, full) for _n, (short, full) in f.table("indicator_aliases.tsv", 2)),
         userdict=f.folder / "userdict.txt",

@@ -49,7 +49,8 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl"
 _META = re.compile(r"^\s*(?P<key>文\s*号|发文字号|发文机关|发布机关|成文日期)\s*[：:]\s*(?P<value>.*)$")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Lines of the page's chrome that CMS templates put inside the article container.
-_CHROME_LINE = re.compile(r"^(?:搜索|用户登录|登录|退出|登录退出|打印|关闭|返回顶部|分享到[：:]?|\d{4}-\d{2}-\d{2}(?: [\d:]+)?"
+_CHROME_LINE = re.compile(r"^(?:搜索|用户登录|登录|退出|登录退出|打印|关闭|返回顶部|分享到[：:]?"
+                          r"|\d{4}-\d{2}-\d{2}(?: [\d:]+)?"
                           r"|(?:当前位置|您当前的位置|您当前所在的位置|您的位置)\s*[：:].*|【\s*打印\s*】.*|【\s*关闭\s*】.*"
                           r"|(?:发布日期|发布时间|信息来源|文章来源|来源|浏览次数|阅读次数|字体大小|字号)\s*[：:].*"
                           r"|.*字体大小\s*[：:]?\s*【.*】\s*)$")
@@ -71,7 +72,7 @@ def read(name: str, data: bytes) -> Extracted:
     article = _article(root)
     flow = [(kind, content) for kind, content in _flow(article)
             if kind == "table" or (content and not _CHROME_LINE.match(content))]
-    flow = _titled(flow, _page_title(root), _meta_lines(root, article))
+    flow = _titled(flow, *_page_title(root), _meta_lines(root, article))
     writer = LayoutWriter()
     for kind, content in flow:
         if kind == "line":
@@ -81,19 +82,20 @@ def read(name: str, data: bytes) -> Extracted:
     return writer.result(encoding)
 
 
-def _page_title(root) -> str | None:
-    """The page's title for its article: the ArticleTitle meta, else an h1 that is no breadcrumb,
-    else <title> without the site's name after a dash."""
+def _page_title(root) -> tuple[str | None, bool]:
+    """The page's title for its article, and whether to write it when the article does not print
+    it: the ArticleTitle meta or an h1 that is no breadcrumb, yes; <title> without the site's name
+    after a dash only joins the article's own title lines (a site may title every page alike)."""
     for meta in root.iter("meta"):
         if (meta.get("name") or "").lower() == "articletitle" and (meta.get("content") or "").strip():
-            return _collapse(meta.get("content"))
+            return _collapse(meta.get("content")), True
     for h1 in root.iter("h1"):
         if not _hidden(h1):
             heading = _collapse(h1.text_content())
             if _cjk(heading) and "位置" not in heading and ">" not in heading:
-                return heading
+                return heading, True
     title = root.findtext(".//title")
-    return _SITE_SUFFIX.sub("", _collapse(title)) or None if title else None
+    return (_SITE_SUFFIX.sub("", _collapse(title)) or None) if title else None, False
 
 
 def _meta_lines(root, article) -> list[str]:
@@ -121,9 +123,9 @@ def _is_inside(el, article) -> bool:
     return any(a is article for a in el.iterancestors())
 
 
-def _titled(flow: list, title: str | None, meta: list[str]) -> list:
+def _titled(flow: list, title: str | None, may_write: bool, meta: list[str]) -> list:
     """The article's lines with its title as one line first (the page's title written when the
-    article does not print it) and the metadata lines under it."""
+    article does not print it and `may_write`) and the metadata lines under it."""
     if not title:
         return _lines(meta) + flow
     wanted = _squeeze(title)
@@ -138,7 +140,7 @@ def _titled(flow: list, title: str | None, meta: list[str]) -> list:
                 return flow[:start] + [merged, _BLANK] + _lines(meta) + flow[end + 1:]
             if not wanted.startswith(joined):
                 break
-    if any(wanted in _squeeze(content) for kind, content in flow[:6] if kind == "line"):
+    if not may_write or any(wanted in _squeeze(content) for kind, content in flow[:6] if kind == "line"):
         return _lines(meta) + flow
     return [("line", title), _BLANK] + _lines(meta) + flow
 

@@ -3,7 +3,8 @@
 A text is read as Markdown when a line opens with a heading mark (`## 政策全文`) or holds a bold
 span (`**一、工作目标**`). It is then written as the plain text a reader sees: heading marks and
 list bullets at the start of a line, `**` and `__` anywhere, and a link's address go; a link's
-words stay; a heading the crawler put over what it saved (## 政策全文) goes. A single `*` is left as it is: plans mark their lead units with it (市经信局*)."""
+words stay; a heading the crawler put over what it saved (## 政策全文) goes. A single `*` is left
+as it is: plans mark their lead units with it (市经信局*)."""
 from __future__ import annotations
 
 import re

@@ -296,6 +296,9 @@ class TableBlock:
     """A table found by an ingest backend: rows of cells, each cell a (start, end) span of the text."""
 
     rows: tuple[tuple[tuple[int, int], ...], ...]
+    # (row, column) of each cell a merged cell above covers (a rowspan, Word's vMerge): it belongs to
+    # the rows it spans. Only backends that see the merge say so; in a text file the cell is empty.
+    covered: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

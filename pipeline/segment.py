@@ -217,6 +217,8 @@ def _trim(text: str, start: int, end: int) -> Span:
 
 # How far down a table its header may stand (under a title or a unit row in the table).
 HEADER_ROWS = 3
+# A header cell is a few words; a longer cell is data.
+HEADER_CELL_CHARS = 12
 
 
 def _roles(text: str, cells: tuple[Span, ...], rules: Rules) -> list[str | None]:
@@ -225,55 +227,64 @@ def _roles(text: str, cells: tuple[Span, ...], rules: Rules) -> list[str | None]
             for s, e in cells]
 
 
-def _header(text: str, table: TableBlock, rules: Rules) -> tuple[int, int, list[str]] | None:
-    """Where the header starts, how many rows it takes (two when a row under it names the
-    columns a cell above spans) and each column's role."""
-    for index, cells in enumerate(table.rows[:HEADER_ROWS]):
-        roles = _roles(text, cells, rules)
-        if sum(1 for r in roles if r) < 2:
-            continue
-        below = table.rows[index + 1] if index + 1 < len(table.rows) else ()
-        below_roles = _roles(text, below, rules) if len(below) == len(cells) else []
-        two_rows = bool(below_roles) and any(below_roles) and all(
-            r is not None or s == e for r, (s, e) in zip(below_roles, below))
-        if two_rows:
-            above = roles
-            roles = []
-            for k, (r_below, r_above) in enumerate(zip(below_roles, above)):
-                spanning = next((above[j] for j in range(k, -1, -1) if cells[j][0] < cells[j][1]), r_above)
-                roles.append(r_below or r_above or spanning)
-        return index, 2 if two_rows else 1, [r or ColumnRole.OTHER.value for r in roles]
-    return None
+def _header(text: str, table: TableBlock, rules: Rules) -> tuple[int, int, list[str]]:
+    """Where the header starts (the first of the first rows whose cells name two roles or more,
+    else the first row), how many rows it takes (two when the row under it names the columns a
+    cell above spans) and each column's role ("other" for a header cell that names none)."""
+    index = next((i for i, cells in enumerate(table.rows[:HEADER_ROWS])
+                  if sum(1 for r in _roles(text, cells, rules) if r) >= 2), 0)
+    cells = table.rows[index]
+    roles = _roles(text, cells, rules)
+    below = table.rows[index + 1] if index + 1 < len(table.rows) else ()
+    if not _spans_over(text, cells, below, rules):
+        return index, 1, [r or ColumnRole.OTHER.value for r in roles]
+    below_roles = _roles(text, below, rules)
+    joined = []
+    for k, (r_below, r_above) in enumerate(zip(below_roles, roles)):
+        spanning = next((roles[j] for j in range(k, -1, -1) if cells[j][0] < cells[j][1]), None)
+        joined.append(r_below or r_above or spanning or ColumnRole.OTHER.value)
+    return index, 2, joined
+
+
+def _spans_over(text: str, cells: tuple[Span, ...], below: tuple[Span, ...], rules: Rules) -> bool:
+    """Whether `below` is the second row of a header printed over two rows: a cell of `cells`
+    spans empty cells to its right, and `below` names the columns under it (short cells, no
+    number opening the row), its own cells empty where the row above has its headers."""
+    if len(below) != len(cells) or all(s < e for s, e in cells):
+        return False
+    under_span = [k for k, (s, e) in enumerate(cells) if s == e and k > 0]
+    named = all(below[k][0] < below[k][1] and below[k][1] - below[k][0] <= HEADER_CELL_CHARS for k in under_span)
+    first = text[below[0][0]:below[0][1]]
+    return named and not first[:1].isdigit() and any(r for r in _roles(text, below, rules)) or (
+        named and all(s == e for k, (s, e) in enumerate(below) if cells[k][0] < cells[k][1] and k not in under_span
+                      and k - 1 not in under_span))
 
 
 def _table(text: str, block: TableBlock, findings: list[Finding],
            rules: Rules) -> tuple[AnnexTable, tuple[tuple[Span, ...], ...]]:
-    """A table read by its header: the column roles, the header rows, the data rows (a role that
-    fills down writes the cell above into an empty cell) and the table's kind; and the data rows'
-    cells as printed."""
-    found = _header(text, block, rules)
+    """A table read by its header: the column roles, the header rows, the data rows (a cell under
+    a merged cell, and an empty cell of a role that fills down, read as the cell above) and the
+    table's kind; and the data rows' cells as printed."""
+    index, count, roles = _header(text, block, rules)
     start, end = block.rows[0][0][0], block.rows[-1][-1][1]
-    if found is None:
-        findings.append(Finding(code=FindingCode.ANNEX_TABLE_UNKNOWN, message="an annex table whose header names no "
-                                "known column: kept as rows of cells", where=_ANNEX, start=start, end=end))
-        kept = tuple(tuple(Cell(text=text[s:e], start=s, end=e) for s, e in row) for row in block.rows)
-        return AnnexTable(kind=TableKind.OTHER, columns=(), header_rows=(), rows=kept, start=start, end=end), \
-            block.rows
-    index, count, roles = found
     kind = TableKind.OTHER
     if "indicator" in roles:
         kind = TableKind.INDICATOR
         roles = ["value" if r == "target" else r for r in roles]
     elif {"task", "target"} & set(roles) and {"lead", "responsible", "support"} & set(roles):
         kind = TableKind.TASK
+    if all(r == ColumnRole.OTHER.value for r in roles):
+        findings.append(Finding(code=FindingCode.ANNEX_TABLE_UNKNOWN, message="an annex table whose header names no "
+                                "known column: kept as rows of cells", where=_ANNEX, start=start, end=end))
     fills_down = {rule.role for rule in rules.annex_columns if rule.fills_down}
+    covered = set(block.covered)
     above: dict[int, Cell] = {}
     rows: list[tuple[Cell, ...]] = []
-    for cells in block.rows[index + count:]:
+    for r, cells in enumerate(block.rows[index + count:], index + count):
         row = []
         for k, (s, e) in enumerate(cells):
             cell = Cell(text=text[s:e], start=s, end=e)
-            if s == e and k < len(roles) and roles[k] in fills_down and k in above:
+            if s == e and k in above and ((r, k) in covered or (k < len(roles) and roles[k] in fills_down)):
                 cell = above[k]
             above[k] = cell
             row.append(cell)

@@ -31,7 +31,7 @@ from lxml import etree
 
 from policyparse.errors import InputError
 from policyparse.ingest import txt
-from policyparse.ingest.layout import Extracted, LayoutWriter, plain
+from policyparse.ingest.layout import COVERED, Extracted, LayoutWriter, plain
 
 # id or class names that article containers of the usual government CMSs carry.
 ARTICLE_CONTAINERS = {"trs_editor", "zoom", "ucap-content", "custom_unionstyle", "article-content",
@@ -78,7 +78,7 @@ def read(name: str, data: bytes) -> Extracted:
         if kind == "line":
             writer.paragraph(plain(content))  # an empty one is a blank line
         else:
-            writer.table([[plain(cell) for cell in row] for row in content])
+            writer.table([[COVERED if cell is None else plain(cell) for cell in row] for row in content])
     return writer.result(encoding)
 
 
@@ -275,18 +275,19 @@ def _wide(ch: str) -> bool:
                          or ch in "“”‘’")
 
 
-def _table(table) -> list[list[str]]:
-    """The table's rows on a grid: a cell covered by a rowspan or colspan is empty."""
-    rows = []
+def _table(table) -> list[list[str | None]]:
+    """The table's rows on a grid: a cell covered by a rowspan is None (it belongs to the rows it
+    spans), one covered by a colspan is empty."""
+    rows: list[list[str | None]] = []
     pending: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
     for tr in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
-        row: list[str] = []
+        row: list[str | None] = []
         for cell in tr:
             if _tag(cell) not in ("td", "th"):
                 continue
             while pending.get(len(row), 0) > 0:  # the columns a rowspan from above covers
                 pending[len(row)] -= 1
-                row.append("")
+                row.append(None)
             column = len(row)
             colspan, rowspan = _span(cell.get("colspan")), _span(cell.get("rowspan"))
             row.append("\n".join(_cell_lines(cell)))
@@ -295,9 +296,10 @@ def _table(table) -> list[list[str]]:
                 if rowspan > 1:
                     pending[column + k] = rowspan - 1
         while any(col >= len(row) and left > 0 for col, left in pending.items()):
-            if pending.get(len(row), 0) > 0:
+            covered = pending.get(len(row), 0) > 0
+            if covered:
                 pending[len(row)] -= 1
-            row.append("")
+            row.append(None if covered else "")
         rows.append(row)
     return rows
 
@@ -306,7 +308,7 @@ def _cell_lines(cell) -> list[str]:
     """A cell's lines; a table nested in it gives one line per cell."""
     lines = []
     for kind, content in _flow(cell):
-        lines.extend([content] if kind == "line" else [text for row in content for text in row])
+        lines.extend([content] if kind == "line" else [text for row in content for text in row if text])
     return [line for line in lines if line]
 
 

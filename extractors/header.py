@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import regex
 
+from policyparse.extractors.bodies import is_level, joins
 from policyparse.extractors.numerals import parse_chinese
 from policyparse.model import Field, Header
 from policyparse.rules import Rules
@@ -437,9 +438,6 @@ def _date_field(value: str, start: int, end: int, whole: bool = False) -> Field 
     return Field(f"{year:04d}-{month:02d}-{day:02d}", start, end)
 
 
-# Where a 、 does not separate two bodies: a part that names no body by itself (各省、自治区、
-# 直辖市人民政府; 市政府各委、办、局) joins its neighbours.
-_BARE = regex.compile(r"^各?(?:省|自治区|直辖市|计划单列市|委|办|局|县|市|区|州|盟|地区|乡镇|街道|部|厅)$")
 # A part that ends like a body's name names one by itself (北京、天津…人民政府 share their tail).
 _BODY = regex.compile(r"(?:政府|部门|单位|机构|局|委|办|厅|部|院|会|署|中心|室|处|团体|党派|人大|政协|人武部|办事处|"
                       r"公司|"
@@ -474,12 +472,10 @@ def _list_items(lines: _Lines, i: int, pattern: str) -> tuple[Field, ...]:
             item_start = pos + 1
     items: list[list[tuple[int, int, str]]] = []
     for part in parts:
-        bare = bool(_BARE.match(text[part[0]:part[1]])) or not _BODY.search(text[part[0]:part[1]])
-        previous_joined = items and items[-1][-1][2] == "、" and (
-            bare and not text[items[-1][0][0]:items[-1][0][1]].startswith("各")
-            or _BARE.match(text[items[-1][-1][0]:items[-1][-1][1]])
-            and text[items[-1][0][0]:items[-1][0][1]].startswith("各"))
-        if previous_joined:
+        words = text[part[0]:part[1]]
+        bare = is_level(words) or not _BODY.search(words)
+        if items and items[-1][-1][2] == "、" and joins(text[items[-1][0][0]:items[-1][0][1]],
+                                                       text[items[-1][-1][0]:items[-1][-1][1]], words, bare):
             items[-1].append(part)
         else:
             items.append([part])

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import regex
 
+from policyparse.extractors.bodies import is_level
 from policyparse.rules import Rules
 
 # A table cell may list one unit a line (DOCX and PDF cells keep their line breaks).
@@ -181,7 +182,13 @@ def _mentions(text: str, start: int, end: int, skipped: list[tuple[int, int]], r
         mentions.extend(u if u.word_role or word is None else _with(u, word_role=word) for u in group)
         group.clear()
 
+    held: tuple[int, str] | None = None  # a level word alone (各区、) waiting for the name it shares
     for item_start, item_end, separator in _items(text, start, end, skipped):
+        if held is not None:
+            item_start, held = held[0], None
+        elif separator == "、" and is_level(text[item_start:item_end]):
+            held = (item_start, separator)  # 各区、县（市）政府 is one unit
+            continue
         group.extend(_split_joined(text, item_start, item_end, clause, rules))
         if separator in CLAUSE_ENDS:
             close_group()

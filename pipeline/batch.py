@@ -37,6 +37,7 @@ import policyparse
 from policyparse import emit, extractors, rules
 from policyparse.documents import Failure, parse_one, planned_ids
 from policyparse.errors import BatchError, internal_error
+from policyparse.ingest import BACKENDS
 from policyparse.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
 from policyparse.model import SCHEMA_VERSION
 from policyparse.run import Parser, default_parser, doc_id_for
@@ -66,6 +67,7 @@ class Plan:
     up_to_date: list[str]  # doc_ids the store has, unchanged
     failures: list[Failure] = field(default_factory=list)  # inputs that cannot be run
     rules_dir: str | None = None  # the rule set to parse with (None: the bundled rules)
+    skipped: list[str] = field(default_factory=list)  # files in walked folders of a type no backend reads
 
     @property
     def total(self) -> int:
@@ -87,12 +89,13 @@ def plan(inputs: Iterable[str], out: str | Path, max_bytes: int = DEFAULT_MAX_BY
     a store that cannot be opened, before any work."""
     parser_for(rules_dir)  # the rules are read and checked before any work
     out = Path(out)
-    files, failures = expand(inputs, out)
+    skipped: list[str] = []
+    files, failures = expand(inputs, out, skipped)
     with Store(out) as store:
         entries = store.entries()
     files, repeated = planned_ids(files)
     failures += repeated
-    todo = Plan(out, [], [], failures, rules_dir)
+    todo = Plan(out, [], [], failures, rules_dir, skipped)
     for path in files:
         doc_id = doc_id_for(path)
         entry = entries.get(doc_id)
@@ -344,11 +347,13 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:
+def expand(inputs: Iterable[str], out: Path, skipped: list[str] | None = None) -> tuple[list[str], list[Failure]]:
     """The files named by `inputs`: files as given, folders walked recursively, glob patterns
     (** recursive), and @LIST files that name one input per line (blank lines and # comments
-    skipped). Hidden files and the output folder are left out of walks and patterns; every
-    other file is an input, so a type no backend reads is reported, not silently dropped."""
+    skipped). Hidden files and the output folder are left out of walks and patterns, and so are
+    files in a walked folder of a type no backend reads (a SOURCES.tsv beside the documents):
+    they go to `skipped`. A file named as an input is an input whatever its type (one no backend
+    reads is reported)."""
     files: dict[str, str] = {}  # absolute path -> path as given, in input order
     failures: list[Failure] = []
     out = out.resolve()
@@ -360,8 +365,12 @@ def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:
         for root, dirs, names in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and Path(root, d).resolve() != out)
             for name in sorted(names):
-                if not name.startswith("."):
+                if name.startswith("."):
+                    continue
+                if Path(name).suffix.lower() in BACKENDS:
                     add(os.path.join(root, name))
+                elif skipped is not None:
+                    skipped.append(os.path.join(root, name))
 
     def one(text: str) -> None:
         if os.path.isdir(text):

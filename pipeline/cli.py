@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
-from policyparse import diff, emit, emit_diff, emit_report, emit_xlsx, evaluate, golden, report
+from policyparse import diff, emit, emit_diff, emit_report, emit_xlsx, evaluate, golden, quality, report
 from policyparse.documents import Failure, documents, load_one
 from policyparse.errors import BatchError, PolicyParseError
 from policyparse.limits import (
@@ -124,6 +125,11 @@ def cmd_batch(args) -> int:
     out = Path(args.out)
     limits = _limits(args)
     todo = batch.plan(args.inputs, out, limits.bytes, args.rules)
+    if todo.skipped:
+        types = Counter(Path(p).suffix.lower() or "(none)" for p in todo.skipped)
+        _log.notice(f"skipped {len(todo.skipped)} file{'s' if len(todo.skipped) > 1 else ''} in the folders given, of "
+                    "types no backend reads (" + ", ".join(f"{t} {n}" for t, n in sorted(types.items())) + ")",
+                    skipped=dict(sorted(types.items())))
     for failure in todo.failures:
         _error(failure.file, failure.message)
     failed = len(todo.failures)
@@ -150,6 +156,7 @@ def cmd_batch(args) -> int:
         errors = f", see {out / 'errors.csv'}" if summary.failures else ""
         print(f"{out}: {todo.total} documents: {summary.parsed} parsed, {summary.up_to_date} up to date, "
               f"{len(summary.failures)} failed{errors} -> {summary.store}")
+        print(quality.summary(out / "quality.csv"))
     return 1 if summary.failures else 0
 
 

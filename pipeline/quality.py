@@ -4,6 +4,10 @@ many headings, notes read and note-like phrases left unread, annex tables found 
 and the reasons to look at it (`check`)."""
 from __future__ import annotations
 
+import csv
+from collections import Counter
+from pathlib import Path
+
 import regex
 
 from policyparse.model import (
@@ -25,6 +29,25 @@ _DRAFT = regex.compile(r"[（(](?:征求意见稿|送审稿|草案|讨论稿)[�
 # Headings written as questions make a Q&A page.
 _QUESTION = regex.compile(r"[？?]$")
 HEADER_FIELDS = ("title", "issuers", "doc_number", "date", "recipients")
+
+
+def summary(quality_csv: Path) -> str:
+    """One line over a dataset's quality.csv: the kinds, header fields found, notes read, annex
+    tables understood, and how many documents to check first (those with a reason in `check`)."""
+    try:
+        with open(quality_csv, encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except OSError:
+        return f"{quality_csv}: no quality table"
+    kinds = Counter(row["kind"] for row in rows)
+    found = Counter(name for row in rows for name in row["header_found"].split("、") if name)
+    read, unread = (sum(int(row[k] or 0) for row in rows) for k in ("notes_read", "notes_unread"))
+    tables, understood = (sum(int(row[k] or 0) for row in rows) for k in ("annex_tables", "annex_tables_understood"))
+    check = sum(1 for row in rows if row["check"])
+    return (f"quality: {len(rows)} documents: " + ", ".join(f"{n} {k}" for k, n in kinds.most_common())
+            + f"; title {found['title']}, issuer {found['issuers']}, date {found['date']}, 文号 {found['doc_number']}"
+            + f"; notes read {read} of {read + unread}; annex tables understood {understood} of {tables}"
+            + f"; {check} to check first (quality.csv, column check)")
 
 
 def kind_of(header: Header, sections: tuple[Section, ...], rules: Rules) -> DocumentKind:

@@ -52,8 +52,8 @@ AUTOSPACE = 0.2  # of the type size: the gap word processors put between Chinese
 # A heading number opening a line (第一章, 一、, （一）, 1．, （1）): at the top of a page such a line is a
 # heading, not the rest of the paragraph that filled the page before (Word's numbered headings hang
 # at the margin, where a wrapped line also starts).
-HEADING_START = re.compile(r"^(?:第[一二三四五六七八九十百]+[部分编章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]"
-                           r"|[0-9０-９]+[．.、](?![0-9０-９])|[（(][0-9０-９]+[）)])")
+HEADING_START = re.compile(r"^(?:第[一二三四五六七八九十百]+[部分编章节条]|[一二三四五六七八九十]+、"
+                           r"|[（(][一二三四五六七八九十]+[）)]|[0-9０-９]+[．.、](?![0-9０-９])|[（(][0-9０-９]+[）)])")
 
 
 @dataclass

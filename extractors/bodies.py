@@ -10,7 +10,10 @@ _LEVEL = regex.compile(r"^各?(?:省|自治区|直辖市|计划单列市|委|办
 
 def is_level(part: str) -> bool:
     """A part that is a level word alone (with 各 before it): 各省, 自治区, 各区, 县, 办."""
-    return _LEVEL.match(part) is not None
+    return len(part) <= LEVEL_CHARS and _LEVEL.match(part) is not None
+
+
+LEVEL_CHARS = 6  # the longest level word with 各 before it: 各计划单列市
 
 
 def joins(previous_first: str, previous_last: str, part: str, bare: bool) -> bool:

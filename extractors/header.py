@@ -24,6 +24,16 @@ Span = tuple[int, int]
 HEADER_LINES = 16
 # Title lines are short (joint issuers' names make some long): a longer line is a paragraph.
 TITLE_LINE_CHARS = 100
+_SPACES = regex.compile(r"\s+")
+_WIDE_SPACES = regex.compile(r"[\u3000 ]+")
+_SQUEEZE = regex.compile(r"[\s《》〈〉]+")
+_QUOTED_TITLE = regex.compile(r"^《([^《》]+)》")
+_NAME = regex.compile(r"[^\s\u3000]+")  # names side by side on a signature line
+_META_NAME = regex.compile(r"[^\s\u3000,，、;；]+")  # a metadata block's 发文机关: 广州市医疗保障局,广州市财政局
+_TITLE_NAME = regex.compile(r"[^\s\u3000、]+")  # 国务院、中央军委关于…
+_DATE = regex.compile(r"(?P<year>(?:19|20)\d{2})年(?P<month>\d{1,2})月(?P<day>\d{1,2})日")
+_DATE_CHINESE = regex.compile(r"(?P<year>[〇零一二三四五六七八九]{4})年(?P<month>[一二三四五六七八九十]{1,2})月"
+                              r"(?P<day>[一二三四五六七八九十]{1,3})日")
 # A recipient is a body's name: a longer item means the line is a sentence that ends with a colon.
 RECIPIENT_CHARS = 80
 # How many lines above the signature date the issuers' names may take.
@@ -37,6 +47,7 @@ class HeaderReading:
     annex_label: Span | None  # the first line "附件…" that opens an annex
     body_end: int  # where the body stops (the first annex, a 附件 reference or 抄送)
     annex_labels: tuple[Span, ...] = ()  # every annex's 附件 line, in order
+    lines: tuple[Span, ...] = ()  # every non-blank line of the text (as lines() trims it)
 
 
 def lines(text: str) -> list[Span]:
@@ -63,6 +74,7 @@ class _Lines:
     spans: list[Span]
     after_blank: list[bool]
     patterns: dict[str, regex.Pattern]
+    openings: dict[str, str]
 
     def __getitem__(self, i: int) -> str:
         start, end = self.spans[i]
@@ -175,8 +187,8 @@ def _joined(lines: _Lines, first: int, last: int) -> Field:
     printed letter-spaced (国 家 粮 食 应 急 预 案), 《》 around a whole title and a line that
     repeats the one above it (a crawler's copy of the title) are left out."""
     value = "".join(lines[k] for k in range(first, last + 1) if k == first or lines[k] != lines[k - 1])
-    value = lines.patterns["spaced"].sub(lambda m: regex.sub(r"[\u3000 ]+", "", m.group()), value)
-    value = regex.sub(r"^《([^《》]+)》", r"\1", value)
+    value = lines.patterns["spaced"].sub(lambda m: _WIDE_SPACES.sub("", m.group()), value)
+    value = _QUOTED_TITLE.sub(r"\1", value)
     return Field(value, lines.spans[first][0], lines.spans[last][1])
 
 
@@ -209,7 +221,7 @@ def _transmitted(lines: _Lines, r: _Partial) -> _Partial:
 
 
 def _squeezed(text: str) -> str:
-    return regex.sub(r"[\s《》〈〉]+", "", text)
+    return _SQUEEZE.sub("", text)
 
 
 def _signature(lines: _Lines, r: _Partial) -> _Partial:
@@ -235,7 +247,7 @@ def _signature(lines: _Lines, r: _Partial) -> _Partial:
 def _names(lines: _Lines, i: int) -> list[Field]:
     """The issuer names of a signature line: one, or several side by side separated by spaces."""
     start = lines.spans[i][0]
-    return [Field(m.group(), start + m.start(), start + m.end()) for m in regex.finditer(r"[^\s\u3000]+", lines[i])]
+    return [Field(m.group(), start + m.start(), start + m.end()) for m in _NAME.finditer(lines[i])]
 
 
 def _order(lines: _Lines, r: _Partial) -> _Partial:
@@ -319,7 +331,7 @@ def _issuers(lines: _Lines, r: _Partial) -> _Partial:
     meta = r.meta.get("issuer")
     if meta is not None:
         items = [Field(m.group(), meta.start + m.start(), meta.start + m.end())
-                 for m in regex.finditer(r"[^\s\u3000,，、;；]+", meta.value)]
+                 for m in _META_NAME.finditer(meta.value)]
         return dataclasses.replace(r, issuers=tuple(items))
     source = r.notice_title or r.heading
     if source is None:
@@ -329,7 +341,7 @@ def _issuers(lines: _Lines, r: _Partial) -> _Partial:
         return r
     start = source.start + m.start("value")
     items = [Field(n.group(), start + n.start(), start + n.end())
-             for n in regex.finditer(r"[^\s\u3000、]+", m.group("value"))]
+             for n in _TITLE_NAME.finditer(m.group("value"))]
     return dataclasses.replace(r, issuers=tuple(items))
 
 
@@ -352,6 +364,14 @@ def _date_line(lines: _Lines, r: _Partial) -> _Partial:
     return r
 
 
+def found_after(lines: _Lines, pattern: str, after: int) -> list[int]:
+    """The lines at or after offset `after` that `pattern` matches; a line that does not open with
+    the pattern's literal opening (附件, 抄送) is passed over without matching."""
+    opening = lines.openings[pattern]
+    return [i for i, (start, _end) in enumerate(lines.spans)
+            if start >= after and lines.text.startswith(opening, start) and lines.matches(pattern, i)]
+
+
 def _body_start(lines: _Lines, r: _Partial) -> _Partial:
     """The body starts after the transmitted document's title line (or the title block)."""
     anchor = r.plan[1] if r.plan else r.title_lines[1] if r.title_lines else None
@@ -360,8 +380,7 @@ def _body_start(lines: _Lines, r: _Partial) -> _Partial:
 
 def _lists(lines: _Lines, r: _Partial) -> _Partial:
     """The 抄送 list (its last line in the body or after it)."""
-    cc_line = next((i for i in reversed(range(len(lines.spans)))
-                    if lines.spans[i][0] >= r.body_start and lines.matches("cc", i)), None)
+    cc_line = next(iter(reversed(found_after(lines, "cc", r.body_start))), None)
     return dataclasses.replace(r, cc_line=cc_line, cc=_list_items(lines, cc_line, "cc") if cc_line is not None else ())
 
 
@@ -371,11 +390,10 @@ def _body_end(lines: _Lines, r: _Partial) -> _Partial:
     reference line or the 抄送 line, whichever comes first."""
     after = lines.spans[r.signature[1]][1] if r.signature else lines.spans[r.title_lines[1]][1] if r.title_lines \
         else 0
-    found = [i for i, (start, _end) in enumerate(lines.spans)
-             if start >= after and lines.matches("annex_label", i) and not lines.matches("annex_list", i)]
+    found = [i for i in found_after(lines, "annex_label", after) if not lines.matches("annex_list", i)]
     # "附件：清单名" right above the 附件 line that opens the annex names it: a reference
     labels = tuple(lines.spans[i] for i in found if i + 1 not in found)
-    reference = lines.first("annex_reference", r.body_start)
+    reference = next(iter(found_after(lines, "annex_reference", r.body_start)), None)
     stops = [len(lines.text)] + [s for s, _e in labels if s >= r.body_start][:1]
     stops += [lines.spans[i][0] for i in (r.cc_line, reference) if i is not None]
     return dataclasses.replace(r, annex_labels=labels, body_end=min(stops))
@@ -404,7 +422,7 @@ def read_header(text: str, rules: Rules) -> HeaderReading:
         after_blank.append(blank)
         blank = False
     r = _Partial()
-    text_lines = _Lines(text, spans, after_blank, rules.header)
+    text_lines = _Lines(text, spans, after_blank, rules.header, rules.header_openings)
     for step in STEPS:
         r = step(text_lines, r)
     issuers = r.issuers
@@ -412,7 +430,7 @@ def read_header(text: str, rules: Rules) -> HeaderReading:
                     title=r.title, doc_number=r.doc_number, date=r.date, year=r.year, recipients=r.recipients,
                     cc=r.cc)
     return HeaderReading(header, r.body_start, r.annex_labels[0] if r.annex_labels else None, r.body_end,
-                         r.annex_labels)
+                         r.annex_labels, tuple(spans))
 
 
 def _date(lines: _Lines, i: int) -> Field | None:
@@ -423,13 +441,14 @@ def _date(lines: _Lines, i: int) -> Field | None:
 
 
 def _date_field(value: str, start: int, end: int, whole: bool = False) -> Field | None:
-    squeezed = regex.sub(r"\s+", "", value)
-    m = regex.fullmatch(r"(?P<year>(?:19|20)\d{2})年(?P<month>\d{1,2})月(?P<day>\d{1,2})日", squeezed)
+    if not value.endswith("日"):
+        return None
+    squeezed = _SPACES.sub("", value)
+    m = _DATE.fullmatch(squeezed)
     if m:
         year, month, day = int(m["year"]), int(m["month"]), int(m["day"])
     else:
-        m = regex.fullmatch(r"(?P<year>[〇零一二三四五六七八九]{4})年(?P<month>[一二三四五六七八九十]{1,2})月"
-                            r"(?P<day>[一二三四五六七八九十]{1,3})日", squeezed)
+        m = _DATE_CHINESE.fullmatch(squeezed)
         if not m:
             return None
         year, month, day = (int(parse_chinese(m[g])) for g in ("year", "month", "day"))

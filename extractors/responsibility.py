@@ -27,6 +27,7 @@ SEPARATORS = "、，,；;\n"
 CLAUSE_ENDS = "，,；;"
 _OPEN = "（(“‘〔[【〈《"
 _CLOSE = "）)”’〕]】〉》"
+_DELIMITER = regex.compile("[" + regex.escape(_OPEN + _CLOSE + SEPARATORS) + "]")
 # A bracket with what it holds, brackets of any kind nested inside (a unit name may hold one:
 # 各区〔县、市〕政府, 区委组织部（人才办）); a note never spans lines.
 _BRACKETED = regex.compile(r"(?P<b>[（(](?:[^（）()〔〕【】\[\]\n]|(?&b))*[）)]|〔(?:[^（）()〔〕【】\[\]\n]|(?&b))*〕"
@@ -74,30 +75,32 @@ class Legend:
 
 def find_notes(text: str, rules: Rules, start: int = 0, end: int | None = None) -> list[Note]:
     """The responsibility notes in text[start:end], in order: brackets whose content reads as a
-    note (rules/notes.tsv, kind bracketed) and lines that do (kind line)."""
+    note (rules/notes.tsv, kinds labelled and words) and lines that do (kind line)."""
+    return scan_notes(text, rules, start, end)[0]
+
+
+def scan_notes(text: str, rules: Rules, start: int = 0,
+               end: int | None = None) -> tuple[list[Note], list[tuple[int, int]]]:
+    """The notes in text[start:end] (as find_notes), and the brackets that read like a note but
+    are none (rules/notes.tsv, kind note_like): one pass over the brackets for both."""
     end = len(text) if end is None else end
     notes = []
+    unread = []
     content_rules = [p for kind, p in rules.note_patterns if kind != "line"]
     for m in _BRACKETED.finditer(text, start, end):
         content_start, content_end = m.start() + 1, m.end() - 1
-        for pattern in content_rules:
-            found = pattern.match(text, content_start, content_end)
-            if found:
-                notes.append(Note(m.start(), m.end(), found.start("units"), found.end("units")))
-                break
+        found = next((f for pattern in content_rules if (f := pattern.match(text, content_start, content_end))), None)
+        if found:
+            notes.append(Note(m.start(), m.end(), found.start("units"), found.end("units")))
+        elif rules.note_like.search(text, content_start, content_end):
+            unread.append((m.start(), m.end()))
     for kind, pattern in rules.note_patterns:
         if kind == "line":
             notes += [Note(m.start(), m.end(), m.start("units"), m.end("units"))
                       for m in pattern.finditer(text, start, end)
                       if not any(n.start <= m.start() < n.end for n in notes)]
-    return sorted(notes, key=lambda n: n.start)
-
-
-def find_note_like(text: str, rules: Rules, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Brackets that read like a responsibility note (rules/notes.tsv, kind note_like), read or not."""
-    end = len(text) if end is None else end
-    return [(m.start(), m.end()) for m in _BRACKETED.finditer(text, start, end)
-            if rules.note_like.search(text, m.start() + 1, m.end() - 1)]
+    read = [(n.start, n.end) for n in notes]
+    return sorted(notes, key=lambda n: n.start), [u for u in unread if not any(s <= u[0] < e for s, e in read)]
 
 
 def find_legends(text: str, rules: Rules, start: int = 0, end: int | None = None) -> list[Legend]:
@@ -132,8 +135,10 @@ def read_lists(text: str, start: int, end: int, rules: Rules, default_role: str 
     list; text before the first label is a list with `default_role` (the role a table column's
     header gives it). Legends and standing instructions are skipped: they are not units."""
     role_labels = rules.role_labels
-    skipped = [(lg.start, lg.end) for lg in find_legends(text, rules, start, end)]
-    skipped += [(s, e) for s, e, _us, _ue in find_standing(text, rules, start, end)]
+    words = text[start:end]
+    # Every legend names the lead (牵头) and every standing instruction says 不再列出: most lists do neither.
+    skipped = [(lg.start, lg.end) for lg in find_legends(text, rules, start, end)] if "牵头" in words else []
+    skipped += [(s, e) for s, e, _us, _ue in find_standing(text, rules, start, end)] if "列出" in words else []
     skipped.sort()
     labels = [m for m in _labels(rules, colon=True).finditer(text, start, end)
               if not any(s <= m.start() < e for s, e in skipped)]
@@ -161,6 +166,18 @@ def _words(rules: Rules) -> regex.Pattern:
     trailing = sorted((w for w, role in rules.note_words.items() if role not in ("joins", "separator")),
                       key=len, reverse=True)
     return regex.compile(f"(?:{'|'.join(map(regex.escape, trailing))})+$")
+
+
+@functools.cache
+def _joining_chars(rules: Rules) -> frozenset[str]:
+    """The first characters of the joining words: an item holding none of them is not searched."""
+    return frozenset(w[0] for w, role in rules.note_words.items() if role in ("joins", "separator"))
+
+
+@functools.cache
+def _last_chars(rules: Rules) -> frozenset[str]:
+    """The last characters of the note's words: an item ending otherwise ends with none of them."""
+    return frozenset(w[-1] for w, role in rules.note_words.items() if role not in ("joins", "separator"))
 
 
 @functools.cache
@@ -207,7 +224,8 @@ def _with(u: UnitMention, **changes) -> UnitMention:
 
 def _split_joined(text: str, start: int, end: int, clause: int, rules: Rules) -> list[UnitMention]:
     joins = _joins(rules)
-    found = joins.search(text, start, end) if joins else None
+    found = joins.search(text, start, end) if joins and not _joining_chars(rules).isdisjoint(text[start:end]) \
+        else None
     if found is None or found.start() == start:
         return [_mention(text, start, end, clause, rules)]
     role = rules.note_words[found.group()]
@@ -223,7 +241,7 @@ def _mention(text: str, start: int, end: int, clause: int, rules: Rules) -> Unit
     raw = text[start:end]
     name = raw
     word_role = None
-    words = _words(rules).search(name)
+    words = _words(rules).search(name) if name[-1:] in _last_chars(rules) else None
     if words and words.start() > 0:
         trailing = words.group()
         name = name[:words.start()]
@@ -245,23 +263,25 @@ def _items(text: str, start: int, end: int, skipped: list[tuple[int, int]]):
     quotes, skipping legends and standing instructions; each span trimmed of white space; the
     separator is the character that ends the item ("" at the end of the list)."""
     depth = 0
-    item_start = start
-    i = start
-    while i <= end:
-        skip = next((s for s in skipped if s[0] == i), None)
-        if skip:
-            yield from _trimmed(text, item_start, i, "，")
-            i = item_start = skip[1]
-            continue
-        ch = text[i] if i < end else None
-        if ch is not None and ch in _OPEN:
-            depth += 1
-        elif ch is not None and ch in _CLOSE:
-            depth = max(0, depth - 1)
-        elif ch is None or (ch in SEPARATORS and depth == 0):
-            yield from _trimmed(text, item_start, i, ch or "")
-            item_start = i + 1
-        i += 1
+    item_start = pos = start
+    skips = iter([s for s in skipped if start <= s[0] < end])
+    skip = next(skips, None)
+    while True:
+        for m in _DELIMITER.finditer(text, pos, skip[0] if skip else end):  # only the delimiters are visited
+            ch = m.group()
+            if ch in _OPEN:
+                depth += 1
+            elif ch in _CLOSE:
+                depth = max(0, depth - 1)
+            elif depth == 0:
+                yield from _trimmed(text, item_start, m.start(), ch)
+                item_start = m.start() + 1
+        if skip is None:
+            yield from _trimmed(text, item_start, end, "")
+            return
+        yield from _trimmed(text, item_start, skip[0], "，")
+        pos = item_start = skip[1]
+        skip = next(skips, None)
 
 
 def _trimmed(text: str, start: int, end: int, separator: str):

@@ -499,6 +499,13 @@ class Cell(Record):
     start: int = offset("")
     end: int = offset("")
 
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> Cell:
+        """A cell, made without the frozen dataclass's __init__ (a table has hundreds)."""
+        cell = object.__new__(cls)
+        cell.__dict__.update(text=text, start=start, end=end)
+        return cell
+
 
 @dataclass(frozen=True, kw_only=True)
 class AnnexTable(Record):

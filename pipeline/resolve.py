@@ -21,11 +21,10 @@ from policyparse.extractors.responsibility import (
     UnitMention,
     find_legend_like,
     find_legends,
-    find_note_like,
-    find_notes,
     find_standing,
     label_role,
     read_lists,
+    scan_notes,
 )
 from policyparse.extractors.unit_names import full_name, is_generic, jurisdiction_of
 from policyparse.model import Finding, FindingCode, Location, Place, Responsibility, Role, RoleRule, Scope
@@ -50,7 +49,7 @@ def resolve(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Responsibili
     legends = find_legends(text, rules)
     responsibilities: list[Responsibility] = []
     findings: list[Finding] = _unknown_legends(text, legends, seg, rules)
-    notes = find_notes(text, rules, seg.body_start, seg.body_end)
+    notes, unread = scan_notes(text, rules, seg.body_start, seg.body_end)
     for note in notes:
         section = innermost_section(seg.sections, note.start)
         path = section.path if section else None
@@ -60,7 +59,7 @@ def resolve(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Responsibili
         found = _roles(lists, place, convention, jurisdiction, findings, rules)
         found += _standing(text, note.start, note.end, place, len(found), jurisdiction, rules)
         responsibilities += found
-    findings += _unread(text, notes, seg, rules)
+    findings += _unread(text, unread, seg)
     header = {field: text[start:end] for field, start, end in seg.annex_header}
     units_role = label_role(header.get("units", ""), rules)
     support_role = label_role(header.get("support_units", ""), rules) or "support"
@@ -79,7 +78,9 @@ def resolve(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Responsibili
 def _standing(text: str, start: int, end: int, place: _Place, count: int, jurisdiction: str | None,
               rules: Rules) -> list[Responsibility]:
     """The units of a standing instruction inside a note: written once, here, as standing support."""
-    found = []
+    found: list[Responsibility] = []
+    if "列出" not in text[start:end]:  # every standing instruction says 不再列出
+        return found
     for _s, _e, units_start, units_end in find_standing(text, rules, start, end):
         for lst in read_lists(text, units_start, units_end, rules):
             for u in lst.units:
@@ -98,13 +99,10 @@ def _unknown_legends(text: str, legends: list[Legend], seg: Segmented, rules: Ru
                                                                 for lg in legends)]
 
 
-def _unread(text: str, notes: list, seg: Segmented, rules: Rules) -> list[Finding]:
+def _unread(text: str, unread: list[tuple[int, int]], seg: Segmented) -> list[Finding]:
     """A bracket in the body that reads like a note but was not read as one."""
-    read = [(n.start, n.end) for n in notes]
     return [Finding(code=FindingCode.NOTE_UNREAD, message=f"{text[s:e]!r} reads like a responsibility note but was "
-                    "not read as one", where=_place_of(seg, s), start=s, end=e)
-            for s, e in find_note_like(text, rules, seg.body_start, seg.body_end)
-            if not any(rs <= s < re for rs, re in read)]
+                    "not read as one", where=_place_of(seg, s), start=s, end=e) for s, e in unread]
 
 
 def _place_of(seg: Segmented, offset: int) -> Location:

@@ -8,11 +8,12 @@ TableBlocks, and the same reader reads both. The plan's task table (the first an
 kind task) also gives the annex rows that link to the body."""
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import regex
 
-from policyparse.extractors.header import lines, read_header
+from policyparse.extractors.header import read_header
 from policyparse.model import (
     Annex,
     AnnexRow,
@@ -32,7 +33,7 @@ from policyparse.model import (
 from policyparse.rules import Rules
 
 _TITLE_END = regex.compile(r"[。，,；;：:\u3000]")
-_SPACES = regex.compile(r"\s+")  # a header cell printed letter-spaced (主 要 内 容) reads as one word
+_SPACES = regex.compile(r"\s+")  # a header cell printed letter-spaced (主 要 内 容) reads as one word; 附件 1
 _DOCUMENT, _ANNEX = Location(Place.DOCUMENT), Location(Place.ANNEX)
 Span = tuple[int, int]
 
@@ -53,9 +54,9 @@ class Segmented:
 
 def segment(text: str, rules: Rules, tables: tuple[TableBlock, ...] = ()) -> Segmented:
     reading = read_header(text, rules)
-    sections, marks = _sections(text, reading.body_start, reading.body_end, rules)
+    sections, marks = _sections(text, reading.lines, reading.body_start, reading.body_end, rules)
     findings: list[Finding] = []
-    read = _annexes(text, reading.annex_labels, reading.header, tables, findings, rules)
+    read = _annexes(text, reading.lines, reading.annex_labels, reading.header, tables, findings, rules)
     annexes = tuple(annex for annex, _printed in read)
     annex_title = None
     annex_rows: tuple[AnnexRow, ...] = ()
@@ -66,7 +67,7 @@ def segment(text: str, rules: Rules, tables: tuple[TableBlock, ...] = ()) -> Seg
         annex, table, spans = task
         if annex.title is not None and annex.title_start is not None and annex.title_end is not None:
             annex_title = Field(annex.title, annex.title_start, annex.title_end)
-        annex_header, annex_rows = _annex_rows(table, spans, findings)
+        annex_header, annex_rows = _annex_rows(text, table, spans, findings)
     elif annexes and any(a.tables for a in annexes) is False and reading.annex_label is not None:
         findings.append(Finding(code=FindingCode.ANNEX_WITHOUT_TABLE, message="the annex has no table", where=_ANNEX,
                                 start=reading.annex_label[0], end=reading.annex_label[1]))
@@ -81,13 +82,15 @@ def segment(text: str, rules: Rules, tables: tuple[TableBlock, ...] = ()) -> Seg
                      annex_title, annex_rows, tuple(findings), annex_header, annexes)
 
 
-def _sections(text: str, body_start: int, body_end: int, rules: Rules) -> tuple[list[Section], list[tuple[int, int]]]:
-    """The headings of the body. A document nests its numbering styles in the order it uses them:
-    a style first met under another is one level deeper; a style met again closes the deeper ones."""
+def _sections(text: str, spans: tuple[Span, ...], body_start: int, body_end: int,
+              rules: Rules) -> tuple[list[Section], list[tuple[int, int]]]:
+    """The headings of the body (`spans`: the text's non-blank lines). A document nests its
+    numbering styles in the order it uses them: a style first met under another is one level
+    deeper; a style met again closes the deeper ones."""
     headings = []  # (level, number, line start, mark end, title start, title end)
     styles: list[str] = []  # the open styles, outer to inner
-    for start, end in lines(text):
-        if start < body_start or start >= body_end or start == end:
+    for start, end in spans:
+        if start < body_start or start >= body_end or text[start] not in rules.heading_starts:
             continue
         line = text[start:end]
         rule = next((r for r in rules.headings if r.pattern.search(line)), None)
@@ -126,7 +129,8 @@ def _sections(text: str, body_start: int, body_end: int, rules: Rules) -> tuple[
 _LABEL = regex.compile(r"^(?P<label>附件\s*[0-9一二三四五六七八九十]*)\s*(?:[：:]\s*(?P<title>.*?))?\s*$")
 
 
-def _annexes(text: str, labels: tuple[Span, ...], header: Header, tables: tuple[TableBlock, ...],
+def _annexes(text: str, spans: tuple[Span, ...], labels: tuple[Span, ...], header: Header,
+             tables: tuple[TableBlock, ...],
              findings: list[Finding], rules: Rules) -> list[tuple[Annex, list[tuple[tuple[Span, ...], ...]]]]:
     """Each annex from its 附件 line to the next (or to the 抄送 line, or the end): its label,
     its title (on the label line after the colon, or the next line) and its tables, each with
@@ -140,29 +144,29 @@ def _annexes(text: str, labels: tuple[Span, ...], header: Header, tables: tuple[
             continue
         title: Span | None = (start + m.start("title"), start + m.end("title")) if m.group("title") else None
         if title is None:
-            title = _next_line(text, end, annex_end)
+            title = _next_line(text, spans, end, annex_end)
         blocks = [t for t in tables if t.rows and start <= t.rows[0][0][0] < annex_end]
         if not tables:
             blocks = _text_tables(text, end, annex_end)
         read = [_table(text, block, findings, rules) for block in blocks]
-        annexes.append((Annex(label=regex.sub(r"\s+", "", m.group("label")),
+        annexes.append((Annex(label=_SPACES.sub("", m.group("label")),
                               title=text[title[0]:title[1]] if title else None, tables=tuple(t for t, _p in read),
                               start=start, end=annex_end, title_start=title[0] if title else None,
                               title_end=title[1] if title else None), [p for _t, p in read]))
     return annexes
 
 
-def _next_line(text: str, after: int, end: int) -> Span | None:
-    """The first non-blank line after `after` when it is a title: plain text, no table cell, no sentence."""
-    for start, line_end in lines(text[after:end]):
-        if start == line_end:
-            continue
-        s, e = after + start, after + line_end
-        raw_start = text.rfind("\n", 0, s) + 1
-        if text[raw_start:s].startswith("\t") or "\t" in text[s:e] or text[e - 1:e] in "。；;":
-            return None
-        return s, e
-    return None
+def _next_line(text: str, spans: tuple[Span, ...], after: int, end: int) -> Span | None:
+    """The first non-blank line after `after` (before `end`) when it is a title: plain text, no
+    table cell, no sentence."""
+    k = bisect.bisect_right(spans, (after, after))
+    if k == len(spans) or spans[k][0] >= end:
+        return None
+    s, e = spans[k]
+    raw_start = text.rfind("\n", 0, s) + 1
+    if text[raw_start:s].startswith("\t") or "\t" in text[s:e] or text[e - 1:e] in "。；;":
+        return None
+    return s, e
 
 
 def _text_tables(text: str, start: int, end: int) -> list[TableBlock]:
@@ -283,21 +287,22 @@ def _table(text: str, block: TableBlock, findings: list[Finding],
     for r, cells in enumerate(block.rows[index + count:], index + count):
         row = []
         for k, (s, e) in enumerate(cells):
-            cell = Cell(text=text[s:e], start=s, end=e)
+            cell = Cell.of(text[s:e], s, e)
             if s == e and k in above and ((r, k) in covered or (k < len(roles) and roles[k] in fills_down)):
                 cell = above[k]
             above[k] = cell
             row.append(cell)
         rows.append(tuple(row))
-    header_rows = tuple(tuple(Cell(text=text[s:e], start=s, end=e) for s, e in row)
+    header_rows = tuple(tuple(Cell.of(text[s:e], s, e) for s, e in row)
                         for row in block.rows[index:index + count])
     return AnnexTable(kind=kind, columns=tuple(ColumnRole(r) for r in roles), header_rows=header_rows,
                       rows=tuple(rows), start=start, end=end), block.rows[index + count:]
 
 
-def _annex_rows(table: AnnexTable, printed: tuple[tuple[Span, ...], ...],
+def _annex_rows(text: str, table: AnnexTable, printed: tuple[tuple[Span, ...], ...],
                 findings: list[Finding]) -> tuple[tuple[tuple[str, int, int], ...], tuple[AnnexRow, ...]]:
-    """The task table as annex rows: the header cells of the known columns, and the rows."""
+    """The task table as annex rows: the header cells of the known columns, and the rows (each
+    cell as printed in its row; measure_filled the 主要举措 cell read down)."""
     columns = {role.value: k for k, role in reversed(list(enumerate(table.columns)))}
     units = "lead" if "lead" in columns else "responsible"
     support = "support" if "support" in columns else "responsible" if units == "lead" else None
@@ -324,11 +329,11 @@ def _annex_rows(table: AnnexTable, printed: tuple[tuple[Span, ...], ...],
         filled = cells[k].text if k is not None and k < len(cells) else ""
         task, unit_cell = task or (end, end), unit_cell or (end, end)
         rows.append(AnnexRow(
-            seq=_text(table, cells, seq) if seq else str(n),
-            measure=_text(table, cells, measure) if measure else "",
+            seq=text[seq[0]:seq[1]] if seq else str(n),
+            measure=text[measure[0]:measure[1]] if measure else "",
             measure_filled=filled,
-            task=_text(table, cells, task),
-            units_raw=_text(table, cells, unit_cell),
+            task=text[task[0]:task[1]],
+            units_raw=text[unit_cell[0]:unit_cell[1]],
             start=spans[0][0],
             end=end,
             task_start=task[0],
@@ -337,13 +342,9 @@ def _annex_rows(table: AnnexTable, printed: tuple[tuple[Span, ...], ...],
             units_end=unit_cell[1],
             measure_start=measure[0] if measure else None,
             measure_end=measure[1] if measure else None,
-            support_units_raw=_text(table, cells, support_cell) if support_cell else "",
+            support_units_raw=text[support_cell[0]:support_cell[1]] if support_cell else "",
             support_units_start=support_cell[0] if support_cell else None,
             support_units_end=support_cell[1] if support_cell else None,
         ))
     return annex_header, tuple(rows)
 
-
-def _text(table: AnnexTable, cells: tuple[Cell, ...], span: Span) -> str:
-    """The text of a cell as printed in this row (a filled-down cell's own printed text is empty)."""
-    return next((c.text for c in cells if (c.start, c.end) == span), "")

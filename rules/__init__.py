@@ -104,6 +104,7 @@ class Rules:
     kind_suffix: dict[str, str]
     non_targets: tuple[NonTargetRule, ...]
     headings: tuple[ExampleRule, ...]  # kind: the numbering style (its rows outer to inner)
+    heading_starts: frozenset[str]  # the characters a heading can open with (a line opening otherwise is none)
     annex_columns: tuple[ColumnRule, ...]
     note_patterns: tuple[tuple[str, regex.Pattern], ...]  # (kind, pattern): labelled, words, line
     note_rules: tuple[ExampleRule, ...]
@@ -121,6 +122,7 @@ class Rules:
     unit_aliases: tuple[UnitAlias, ...]
     jurisdiction: tuple[ExampleRule, ...]  # counter_example holds the jurisdiction the example gives
     header: dict[str, regex.Pattern]
+    header_openings: dict[str, str]  # the literal a header pattern's line must open with (抄送, 附件), else ""
     kinds: tuple[ExampleRule, ...]  # the kind of a document by its title, the first that matches
     names: tuple[NamePattern, ...]
     indicator_aliases: tuple[tuple[str, str], ...]
@@ -255,6 +257,32 @@ COMPARATORS = {">=", "<=", "=", ">", "<"}
 _PLACEHOLDER = regex.compile(r"\{[^{}]*\}")
 
 
+def _literal_opening(pattern: str) -> str:
+    """The characters a ^-anchored pattern matches literally first (^抄送[：:]… → 抄送), "" when none:
+    lines that open otherwise need no matching."""
+    m = regex.match(r"\^(\p{Han}+)", pattern)
+    return m.group(1) if m else ""
+
+
+def _openers(pattern: str, label: str) -> set[str]:
+    """The characters a heading pattern can match first: those of its first literal or class after
+    ^(?P<number>, widened to every digit and numeral the class names a range of (kept simple: the
+    rows of headings.tsv open with a literal 第, a bracket class or a numeral class)."""
+    m = regex.match(r"\^\(\?P<number>(?:\[(?P<cls>[^\]]+)\]|(?P<lit>.))", pattern)
+    if not m:
+        raise RuleError(f"{label}: a pattern must open with ^(?P<number> and a character or a class: {pattern}")
+    if m.group("lit"):
+        return {m.group("lit")}
+    chars = set()
+    cls = m.group("cls")
+    for k, ch in enumerate(cls):
+        if ch == "-" and 0 < k < len(cls) - 1:
+            chars |= {chr(c) for c in range(ord(cls[k - 1]), ord(cls[k + 1]) + 1)}
+        else:
+            chars.add(ch)
+    return chars
+
+
 def _alternation(patterns: list[regex.Pattern]) -> regex.Pattern | None:
     """Several rows of one kind as one pattern that matches where any of them does."""
     return regex.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
@@ -356,6 +384,8 @@ def load(folder: Path | str = RULES_DIR) -> Rules:
         kind_suffix=kind_markers["suffix"],
         non_targets=non_targets,
         headings=headings,
+        heading_starts=frozenset(ch for rule in headings
+                                 for ch in _openers(rule.pattern.pattern, f.name("headings.tsv"))),
         annex_columns=annex_columns,
         note_patterns=tuple((r.kind, r.pattern) for r in note_rules if r.kind != "note_like"),
         note_rules=note_rules,
@@ -374,6 +404,7 @@ def load(folder: Path | str = RULES_DIR) -> Rules:
         unit_aliases=f.unit_aliases("unit_aliases.tsv"),
         jurisdiction=jurisdiction,
         header=header,
+        header_openings={name: _literal_opening(p.pattern) for name, p in header.items()},
         kinds=f.example_rules("kinds.tsv", DOCUMENT_KINDS),
         names=f.names("names.jsonl"),
         indicator_aliases=tuple((short, full) for _n, (short, full) in f.table("indicator_aliases.tsv", 2)),

@@ -19,7 +19,7 @@ _LINK = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)|\[([^\]\n]*)\]\([^)\n]*\)")
 
 
 def is_markdown(text: str) -> bool:
-    return _SIGNS.search(text) is not None
+    return ("#" in text or "**" in text) and _SIGNS.search(text) is not None
 
 
 def plain(text: str) -> str:

@@ -34,6 +34,8 @@ _TITLE_NAME = regex.compile(r"[^\s\u3000、]+")  # 国务院、中央军委关�
 _DATE = regex.compile(r"(?P<year>(?:19|20)\d{2})年(?P<month>\d{1,2})月(?P<day>\d{1,2})日")
 _DATE_CHINESE = regex.compile(r"(?P<year>[〇零一二三四五六七八九]{4})年(?P<month>[一二三四五六七八九十]{1,2})月"
                               r"(?P<day>[一二三四五六七八九十]{1,3})日")
+# How many lines of a cover notice's text may name what it transmits in 《》.
+NOTICE_LINES = 6
 # A recipient is a body's name: a longer item means the line is a sentence that ends with a colon.
 RECIPIENT_CHARS = 80
 # How many lines above the signature date the issuers' names may take.
@@ -73,6 +75,7 @@ class _Lines:
     text: str
     spans: list[Span]
     after_blank: list[bool]
+    cells: list[bool]  # the line is a table cell (tab-indented in the text layout): never a title
     patterns: dict[str, regex.Pattern]
     openings: dict[str, str]
 
@@ -178,7 +181,8 @@ def _title_like(lines: _Lines, i: int, pattern: str = "not_title") -> bool:
     """A line that may be (part of) a title: short, no sentence, no 文号, date or metadata;
     `pattern` the lines it may not be (not_title, or not_title_alone for a line standing alone)."""
     line = lines[i]
-    return (len(line) <= TITLE_LINE_CHARS and not lines.matches(pattern, i) and not lines.matches("meta", i)
+    return (len(line) <= TITLE_LINE_CHARS and not lines.cells[i] and not lines.matches(pattern, i)
+            and not lines.matches("meta", i)
             and not lines.matches("doc_number_line", i) and _date(lines, i) is None)
 
 
@@ -194,22 +198,22 @@ def _joined(lines: _Lines, first: int, last: int) -> Field:
 
 def _transmitted(lines: _Lines, r: _Partial) -> _Partial:
     """A cover notice (关于印发…的通知) and the title of what it transmits: the line(s) after
-    the notice that print that name (or, when none does, the name inside the notice title)."""
+    the notice that print that name, or the name the notice's text gives it in 《》 (国家地震局
+    《关于…的报告》已经国务院同意, where the notice's title shortens it); when no line prints
+    either, the name inside the notice title."""
     if r.heading is None or r.title_lines is None:
         return r
     m = lines.patterns["transmits"].search(r.heading.value)
     if not m:
         return dataclasses.replace(r, title=r.heading)
-    wanted = _squeezed(m.group("value"))
-    for k in range(r.title_lines[1] + 1, len(lines.spans)):
-        for last in range(k, min(k + 3, len(lines.spans))):
-            joined = _squeezed("".join(lines[n] for n in range(k, last + 1)))
-            if joined == wanted:
-                while last + 1 < len(lines.spans) and lines.matches("subtitle", last + 1):
-                    last += 1
-                return dataclasses.replace(r, notice_title=r.heading, plan=(k, last), title=_joined(lines, k, last))
-            if not wanted.startswith(joined):
-                break
+    after = r.title_lines[1] + 1
+    names = [m.group("value")] + [n.group("value") for k in range(after, min(after + NOTICE_LINES, len(lines.spans)))
+                                  for n in lines.patterns["plan_title_in_notice"].finditer(lines[k])]
+    for wanted in dict.fromkeys(_squeezed(name) for name in names):
+        found = _printed(lines, after, wanted)
+        if found is not None:
+            k, last = found
+            return dataclasses.replace(r, notice_title=r.heading, plan=(k, last), title=_joined(lines, k, last))
     start = r.heading.start + m.start("value")
     value = m.group("value")
     inner = lines.patterns["plan_title_in_notice"].search(value)
@@ -218,6 +222,21 @@ def _transmitted(lines: _Lines, r: _Partial) -> _Partial:
     title = Field(value, start, start + len(value)) if r.title_lines[0] == r.title_lines[1] else Field(
         value, r.heading.start, r.heading.end)
     return dataclasses.replace(r, notice_title=r.heading, transmitted=title, title=title)
+
+
+def _printed(lines: _Lines, after: int, wanted: str) -> tuple[int, int] | None:
+    """The first and last line (from line `after` on, over three lines at most) that print
+    `wanted` (white space and 《》 aside), with a bracketed subtitle under them."""
+    for k in range(after, len(lines.spans)):
+        for last in range(k, min(k + 3, len(lines.spans))):
+            joined = _squeezed("".join(lines[n] for n in range(k, last + 1)))
+            if joined == wanted:
+                while last + 1 < len(lines.spans) and lines.matches("subtitle", last + 1):
+                    last += 1
+                return k, last
+            if not wanted.startswith(joined):
+                break
+    return None
 
 
 def _squeezed(text: str) -> str:
@@ -412,7 +431,7 @@ STEPS: tuple[Callable[[_Lines, _Partial], _Partial], ...] = (
 
 
 def read_header(text: str, rules: Rules) -> HeaderReading:
-    spans, after_blank = [], []
+    spans, after_blank, cells = [], [], []
     blank = False
     for s in lines(text):
         if s[0] == s[1]:
@@ -420,9 +439,10 @@ def read_header(text: str, rules: Rules) -> HeaderReading:
             continue
         spans.append(s)
         after_blank.append(blank)
+        cells.append(text[text.rfind("\n", 0, s[0]) + 1:s[0]].startswith("\t"))
         blank = False
     r = _Partial()
-    text_lines = _Lines(text, spans, after_blank, rules.header, rules.header_openings)
+    text_lines = _Lines(text, spans, after_blank, cells, rules.header, rules.header_openings)
     for step in STEPS:
         r = step(text_lines, r)
     issuers = r.issuers

@@ -135,6 +135,8 @@ def _titled(flow: list, title: str | None, may_write: bool, meta: list[str]) -> 
             if flow[end][0] != "line":
                 break
             joined += _squeeze(flow[end][1])
+            if joined == wanted and end == start:
+                return flow[:end + 1] + _lines(meta) + flow[end + 1:]
             if joined == wanted:
                 merged = ("line", "".join(content for _kind, content in flow[start:end + 1]))
                 return flow[:start] + [merged, _BLANK] + _lines(meta) + flow[end + 1:]

@@ -207,7 +207,8 @@ def _transmitted(lines: _Lines, r: _Partial) -> _Partial:
     if not m:
         return dataclasses.replace(r, title=r.heading)
     after = r.title_lines[1] + 1
-    names = [m.group("value")] + [n.group("value") for k in range(after, min(after + NOTICE_LINES, len(lines.spans)))
+    text_lines = range(after, min(after + NOTICE_LINES, len(lines.spans)))
+    names = [m.group("value")] + [n.group("value") for k in text_lines if lines.matches("transmits_in_text", k)
                                   for n in lines.patterns["plan_title_in_notice"].finditer(lines[k])]
     for wanted in dict.fromkeys(_squeezed(name) for name in names):
         found = _printed(lines, after, wanted)

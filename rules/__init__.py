@@ -239,7 +239,7 @@ def read_names(path: Path, label: str) -> tuple[NamePattern, ...]:
 
 
 HEADER_FIELDS = ("title_end", "subtitle", "not_title", "not_title_alone", "spaced", "issuer_line", "transmits",
-                 "plan_title_in_notice",
+                 "plan_title_in_notice", "transmits_in_text",
                  "doc_number", "doc_number_line", "order", "order_number", "order_issuer", "paragraph", "recipients",
                  "title_issuers", "meta", "date_in_text", "issued_on", "cc", "annex_label", "annex_list",
                  "annex_reference")

@@ -135,8 +135,6 @@ def _titled(flow: list, title: str | None, may_write: bool, meta: list[str]) -> 
             if flow[end][0] != "line":
                 break
             joined += _squeeze(flow[end][1])
-            if joined == wanted and end == start:
-                return flow[:end + 1] + _lines(meta) + flow[end + 1:]
             if joined == wanted:
                 merged = ("line", "".join(content for _kind, content in flow[start:end + 1]))
                 return flow[:start] + [merged, _BLANK] + _lines(meta) + flow[end + 1:]
@@ -147,7 +145,8 @@ def _titled(flow: list, title: str | None, may_write: bool, meta: list[str]) -> 
     return [("line", title), _BLANK] + _lines(meta) + flow
 
 
-# A blank line after the title: it stands alone, so it is not read as the start of a longer title.
+# A blank line after the title: it stands alone (the header reads a first line standing alone as the
+# title, whatever its punctuation: web pages title news with ！ and ，).
 _BLANK = ("line", "")
 
 

@@ -163,4 +163,5 @@ def _hard_break(text: str, start: int, end: int, i: int, rules: Rules) -> bool:
     this_line = text[max(start, text.rfind("\n", start, last) + 1):last + 1]
     next_end = text.find("\n", i + 1, end)
     next_line = text[i + 1:end if next_end < 0 else next_end]
-    return any(pattern.search(line) for _level, pattern in rules.headings for line in (this_line, next_line))
+    return any(line[:1] in rules.heading_starts and any(rule.pattern.search(line) for rule in rules.headings)
+               for line in (this_line, next_line))

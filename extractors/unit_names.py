@@ -45,6 +45,8 @@ def full_name(name: str, jurisdiction: str | None, rules: Rules) -> str | None:
     return _full_names(rules, jurisdiction).get(name)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_generic(name: str, rules: Rules) -> bool:
-    """True for a name that stands for a class of bodies (有关执法部门, 各乡镇（街道）)."""
+    """True for a name that stands for a class of bodies (有关执法部门, 各乡镇（街道）); remembered per
+    name, which a plan writes many times."""
     return any(rule.pattern.search(name) for rule in rules.generic_units)

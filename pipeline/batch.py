@@ -36,7 +36,7 @@ import policyparse
 from policyparse import emit, extractors, rules
 from policyparse.documents import Failure, parse_one, planned_ids, within_limits
 from policyparse.errors import BatchError, InputError, PolicyParseError, internal_error
-from policyparse.ingest import check_name
+from policyparse.ingest import BACKENDS, check_name
 from policyparse.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits, at_memory_cap, time_limit_message
 from policyparse.model import SCHEMA_VERSION
 from policyparse.run import Parser, default_parser, doc_id_for
@@ -63,6 +63,7 @@ class Plan:
     up_to_date: list[str]  # doc_ids the store has, unchanged
     failures: list[Failure] = field(default_factory=list)  # inputs that cannot be run
     rules_dir: str | None = None  # the rule set to parse with (None: the bundled rules)
+    skipped: list[str] = field(default_factory=list)  # files in walked folders of a type no backend reads
 
     @property
     def total(self) -> int:
@@ -85,12 +86,13 @@ def plan(inputs: Iterable[str], out: str | Path, max_bytes: int = DEFAULT_MAX_BY
     parser_for(rules_dir)  # the rules are read and checked before any work
     out = Path(out)
     refuse_parse_output(out)
-    files, failures = expand(inputs, out)
+    skipped: list[str] = []
+    files, failures = expand(inputs, out, skipped)
     with Store(out) as store:
         entries = store.entries()
     files, repeated = planned_ids(files)
     failures += repeated
-    todo = Plan(out, [], [], failures, rules_dir)
+    todo = Plan(out, [], [], failures, rules_dir, skipped)
     for path in files:
         doc_id = doc_id_for(path)
         entry = entries.get(doc_id)
@@ -350,7 +352,7 @@ WRITTEN = frozenset({*(f"{name}{suffix}" for name in emit.TABLE_COLUMNS for suff
                      "errors.csv", "dataset.xlsx", *(DB_NAME + suffix for suffix in ("", "-wal", "-shm", "-journal"))})
 
 
-def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:
+def expand(inputs: Iterable[str], out: Path, skipped: list[str] | None = None) -> tuple[list[str], list[Failure]]:
     """The files named by `inputs`: files as given, folders walked recursively, glob patterns
     (** recursive), and @LIST files that name one input per line (blank lines and # comments
     skipped). A file or folder that a walk or pattern meets as a link out of the folder it
@@ -358,8 +360,9 @@ def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:
     link. Hidden files are left out of walks and patterns, and so is the output folder: a walk
     or pattern that meets it from outside leaves all of it out, one that starts inside it
     (`batch D --out D`) the files a batch writes there. A file a batch writes (in this output
-    folder or another batch's) is never an input. Every other file is an input, so a type no
-    backend reads is reported, not silently dropped."""
+    folder or another batch's) is never an input, and a file a walk or pattern meets of a type no
+    backend reads (a SOURCES.tsv beside the documents) goes to `skipped`. A file named as an input
+    is an input whatever its type (one no backend reads is reported)."""
     files: dict[str, str] = {}  # absolute path -> path as given, in input order
     failures: list[Failure] = []
     out = Path(os.path.realpath(out))
@@ -393,8 +396,12 @@ def expand(inputs: Iterable[str], out: Path) -> tuple[list[str], list[Failure]]:
                     found(path, tree, real_tree)
 
     def found(path: str, tree: str, real_tree: Path) -> None:
-        """A file a walk or pattern met in `tree`: an input, unless it is a link out of the tree."""
-        if _within(path, real_tree):
+        """A file a walk or pattern met in `tree`: an input, unless it is a link out of the tree or
+        of a type no backend reads."""
+        if Path(path).suffix.lower() not in BACKENDS:
+            if skipped is not None:
+                skipped.append(path)
+        elif _within(path, real_tree):
             add(path)
         else:
             failures.append(_link_out(path, "file", tree))

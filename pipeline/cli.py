@@ -11,9 +11,10 @@ import functools
 import os
 import signal
 import sys
+from collections import Counter
 from pathlib import Path
 
-from policyparse import diff, emit, emit_diff, emit_report, emit_xlsx, evaluate, golden, report
+from policyparse import diff, emit, emit_diff, emit_report, emit_xlsx, evaluate, golden, quality, report
 from policyparse.documents import Failure, documents, load_one, within_limits
 from policyparse.errors import BatchError, PolicyParseError
 from policyparse.limits import (
@@ -27,7 +28,7 @@ from policyparse.limits import (
 from policyparse.messages import Messages
 from policyparse.model import Document
 from policyparse.rules import RuleError
-from policyparse.run import Parser, default_parser
+from policyparse.run import Parser, default_parser, doc_id_for
 from policyparse.store import DB_NAME
 
 PROG = "policyparse"
@@ -131,6 +132,11 @@ def _batch_in(out: Path, args) -> int:
 
     limits = _limits(args)
     todo = batch.plan(args.inputs, out, limits.bytes, args.rules)
+    if todo.skipped:
+        types = Counter(Path(p).suffix.lower() or "(none)" for p in todo.skipped)
+        _log.notice(f"skipped {len(todo.skipped)} file{'s' if len(todo.skipped) > 1 else ''} in the folders given, of "
+                    "types no backend reads (" + ", ".join(f"{t} {n}" for t, n in sorted(types.items())) + ")",
+                    skipped=dict(sorted(types.items())))
     for failure in todo.failures:
         _error(failure.file, failure.message)
     failed = len(todo.failures)
@@ -156,6 +162,7 @@ def _batch_in(out: Path, args) -> int:
         errors = f", see {out / 'errors.csv'}" if summary.failures else ""
         print(f"{out}: {todo.total} documents: {summary.parsed} parsed, {summary.up_to_date} up to date, "
               f"{len(summary.failures)} failed{errors} -> {summary.store}")
+        print(quality.summary(out / "quality.csv"))
     return 1 if summary.failures else 0
 
 
@@ -191,13 +198,50 @@ def cmd_golden(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
+    from policyparse import evaluate_structure, real_golden
+
+    root = Path(args.golden_dir)
+    real = [p for p in args.inputs if real_golden.is_real_golden(root / doc_id_for(p))]
+    others = [p for p in args.inputs if p not in real]
     try:
-        total, per_document = evaluate.evaluate(args.inputs, Path(args.golden_dir), _parser(args))
+        if others:
+            total, per_document = evaluate.evaluate(others, root, _parser(args))
+            print(evaluate.report(total, per_document))
+        scores = []
+        for path, doc in documents(real, _parser(args)):
+            if _failed(doc):
+                return 1
+            assert isinstance(doc, Document)
+            try:
+                golden = real_golden.read(root / doc.doc_id)
+            except ValueError as exc:
+                raise PolicyParseError(path, f"cannot read the golden files ({exc})") from None
+            scores.append((doc.doc_id, evaluate_structure.score(golden, doc)))
+        if scores:
+            print(evaluate_structure.report(scores))
     except PolicyParseError as exc:
         _error(exc.path, exc.reason)
         return 1
-    print(evaluate.report(total, per_document))
     return 0
+
+
+def cmd_corpus(args) -> int:
+    from policyparse import evaluate_structure
+
+    parsed = [(path, doc) for path, doc in documents(_documents_in(args.inputs), _parser(args)) if not _failed(doc)]
+    print(evaluate_structure.corpus_report(parsed))  # type: ignore[arg-type]
+    return 0
+
+
+def _documents_in(inputs: list[str]) -> list[str]:
+    """Inputs with each folder replaced by the documents in it that a backend reads."""
+    from policyparse.ingest import BACKENDS
+
+    paths = []
+    for given in inputs:
+        p = Path(given)
+        paths += sorted(str(f) for f in p.iterdir() if f.suffix.lower() in BACKENDS) if p.is_dir() else [given]
+    return paths
 
 
 def cmd_diff(args) -> int:
@@ -314,11 +358,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="rewrite the golden files from the parser's output (review the diff before committing)")
     g.set_defaults(func=cmd_golden)
 
-    e = sub.add_parser("evaluate", help="score target extraction against golden files (precision, recall, fields)")
+    e = sub.add_parser("evaluate", help="score target extraction against golden files (precision, recall, fields); "
+                                        "for real documents' golden folders, the structure (header, sections, notes, "
+                                        "annexes) per corpus folder")
     e.add_argument("inputs", nargs="+", metavar="INPUT", help="plan documents with golden files")
     e.add_argument("--golden-dir", required=True, metavar="DIR",
                    help="the folder of golden files, one folder per doc_id (this project's: tests/golden)")
     e.set_defaults(func=cmd_evaluate)
+
+    c = sub.add_parser("corpus", help="what is found per folder: documents with a title, an issuer, a date, sections; "
+                                      "notes read of note-like phrases; annex tables understood of those found")
+    c.add_argument("inputs", nargs="+", metavar="INPUT", help="documents, or folders of them")
+    c.set_defaults(func=cmd_corpus)
 
     d = sub.add_parser("diff", help="compare two plans: targets that rose, fell, vanished, changed lead unit")
     d.add_argument("old", metavar="OLD", help="a plan document, or a dataset JSON written by parse")

@@ -220,14 +220,20 @@ def table_rows(data: dict) -> dict[str, list[tuple]]:
     doc_id = document["doc_id"]
     row = {k: document.get(k) for k in TABLE_COLUMNS["documents"]}
     for name, value in row.items():
-        if isinstance(value, list):  # recipients, cc
-            row[name] = "、".join(value)
+        row[name] = _joined(value)  # issuers, recipients, cc
     rows = {"documents": [tuple(row[k] for k in TABLE_COLUMNS["documents"])]}
     for name in Document.RECORDS:
         rows[name] = [(doc_id, *(r.get(k) for k in TABLE_COLUMNS[name][1:])) for r in data[name]]
     rows["by_unit"] = [(doc_id, *(r[k] for k in TABLE_COLUMNS["by_unit"][1:]))
                        for r in _by_unit_rows(data.get("by_unit", []))]
+    quality = document.get("quality") or {}
+    rows["quality"] = [(doc_id, *(_joined(quality.get(k)) for k in TABLE_COLUMNS["quality"][1:]))] if quality else []
     return rows
+
+
+def _joined(value):
+    """A list (header fields, reasons to check) as one cell."""
+    return "、".join(value) if isinstance(value, list) else value
 
 
 def frames(datasets: list[dict]) -> dict[str, pd.DataFrame]:

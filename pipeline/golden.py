@@ -12,7 +12,8 @@ from policyparse.model import Document, Header, to_json
 
 HEADER_FIELDS = [f.name for f in Header.fields()]
 # table → (its golden columns, the columns that identify a row): each record's golden view.
-TABLES = {name: (record.golden_columns, record.golden_key) for name, record in Document.RECORDS.items()}
+TABLES = {name: (record.golden_columns, record.golden_key) for name, record in Document.RECORDS.items()
+          if record.golden_columns}
 
 
 def project(doc: Document) -> dict:

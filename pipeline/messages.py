@@ -4,6 +4,7 @@ With `--json-logs` each of them is one JSON object per line instead, for scripts
 
     {"event": "error", "file": "corpus/x.txt", "reason": "empty file"}
     {"event": "progress", "command": "report", "done": 3, "total": 40, "file": "output/a.json"}
+    {"event": "notice", "message": "skipped 1 file ...", "skipped": {".tsv": 1}}
 
 Standard output (the summaries) is unchanged by `--json-logs`; `--quiet` silences it and the bar."""
 from __future__ import annotations
@@ -33,6 +34,13 @@ class Messages:
 
             tqdm.write(f"{self.prog}: error: {reason}" if path is None else f"{self.prog}: error: {path}: {reason}",
                        file=sys.stderr)
+
+    def notice(self, text: str, **fields) -> None:
+        """Something the user should know that is no error (files a folder walk skipped)."""
+        if self.json_logs:
+            self._emit(event="notice", message=text, **fields)
+        elif not self.quiet:
+            print(f"{self.prog}: {text}", file=sys.stderr, flush=True)
 
     def progress(self, items: Iterable[T], command: str, bar: bool = True) -> Iterator[T]:
         """The items, one at a time; after each, a progress event (with --json-logs) or a step

@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 
 import regex
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 # The characters of a doc_id (a regex class): it names `<doc_id>.json` in the output folder, so
 # never a separator, never a leading dot. Kept under MAX_ID_BYTES so that any suffix still fits a file name.
 DOC_ID_CHARS = r"\p{Han}A-Za-z0-9_"
@@ -67,6 +67,9 @@ class RoleRule(StrEnum):
     LABEL = "label"  # 牵头单位 / 配合单位 / 责任单位 in the note or the column header
     LEAD_MARK = "lead_mark"  # a `*` or （牵头） on a unit of the list
     LEGEND_FIRST = "legend_first"  # a legend says the first unit listed leads
+    LEGEND_FIRST_COMMA = "legend_first_comma"  # a legend says the units before the note's first ， lead
+    WORDS = "words"  # the note's own words: A牵头，B配合; A指导，B负责落实
+    STANDING = "standing"  # a standing instruction: 以下均需各区政府落实，不再列出
     SINGLE = "single"  # the only unit
     UNMARKED = "unmarked"  # several units and nothing says who leads
 
@@ -78,6 +81,42 @@ class Kind(StrEnum):
     SHARE = "share"
     CUMULATIVE = "cumulative"
     REDUCTION = "reduction"
+
+
+class DocumentKind(StrEnum):
+    """What a document is, as far as its title and structure tell (docs/annotation.md, "Kind of document")."""
+
+    PLAN = "plan"
+    MEASURES = "measures"
+    OPINION = "opinion"
+    RULES = "rules"
+    NOTICE = "notice"
+    QA = "qa"
+    OTHER = "other"
+
+
+class TableKind(StrEnum):
+    TASK = "task"  # tasks with the units that carry them out
+    INDICATOR = "indicator"  # an indicator system (指标体系): one target per row
+    OTHER = "other"
+
+
+class ColumnRole(StrEnum):
+    """What an annex table column holds, by its header (rules/annex_columns.tsv)."""
+
+    SEQ = "seq"
+    MEASURE = "measure"
+    TASK = "task"
+    TARGET = "target"
+    LEAD = "lead"
+    RESPONSIBLE = "responsible"
+    SUPPORT = "support"
+    DEADLINE = "deadline"
+    INDICATOR = "indicator"
+    INDICATOR_UNIT = "indicator_unit"
+    VALUE = "value"
+    ATTRIBUTE = "attribute"
+    OTHER = "other"
 
 
 class Comparator(StrEnum):
@@ -111,6 +150,9 @@ class FindingCode(StrEnum):
     TARGET_ONLY_IN_BODY = "target_only_in_body"
     UNIT_ONLY_IN_BODY = "unit_only_in_body"
     MEASURE_NOT_IN_ANNEX = "measure_not_in_annex"
+    NOTE_UNREAD = "note_unread"
+    LEGEND_UNKNOWN = "legend_unknown"
+    ANNEX_TABLE_UNKNOWN = "annex_table_unknown"
 
 
 # code → (group, what it means); docs/dataset.md lists them from here.
@@ -122,6 +164,12 @@ FINDING_CODES: dict[FindingCode, tuple[str, str]] = {
     FindingCode.ANNEX_ROW_CELLS: ("reading the document", "an annex row with more or fewer cells than its header"),
     FindingCode.UNKNOWN_MEASURE_UNIT: ("reading the document",
                                        "a target's unit that is not in `rules/units.tsv`: kept as written"),
+    FindingCode.ANNEX_TABLE_UNKNOWN: ("reading the document", "an annex table none of whose header cells names a "
+                                                              "column role: kept as rows of cells"),
+    FindingCode.NOTE_UNREAD: ("who leads", "a bracket that reads like a responsibility note (units with 负责 / 牵头 "
+                                           "/ 配合) but is not one the parser could read"),
+    FindingCode.LEGEND_UNKNOWN: ("who leads", "a sentence that explains who leads (…为牵头单位) in a wording no "
+                                              "legend_ row of `rules/lead_markers.tsv` knows: roles are not guessed"),
     FindingCode.NO_LEAD_MARKED: ("who leads", "several units and nothing says who leads"),
     FindingCode.NO_LEAD_UNIT: ("who leads", "units listed, none leads (only 配合单位)"),
     FindingCode.NO_UNITS: ("who leads", "a responsibility note or cell that names no unit"),
@@ -248,6 +296,9 @@ class TableBlock:
     """A table found by an ingest backend: rows of cells, each cell a (start, end) span of the text."""
 
     rows: tuple[tuple[tuple[int, int], ...], ...]
+    # (row, column) of each cell a merged cell above covers (a rowspan, Word's vMerge): it belongs to
+    # the rows it spans. Only backends that see the merge say so; in a text file the cell is empty.
+    covered: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -289,11 +340,18 @@ class Field:
 
 @dataclass(frozen=True, kw_only=True)
 class Header(Record):
-    issuer: Field | None = column("the issuing body: the first line of a notice")
-    notice_title: Field | None = column("the notice's title (关于印发…的通知)")
-    title: Field | None = column("the plan's title")
-    doc_number: Field | None = column("文号, or null")
-    date: Field | None = column("ISO, the signing date (the span covers the date as written)")
+    issuer: Field | None = column("the first of `issuers`")
+    issuers: tuple[Field, ...] = column(
+        "the issuing bodies in printed order: the signature block (one name a line, or side by side), else a web "
+        "page's metadata block (发文机关), else the title's own prefix (国务院办公厅关于…); a list (joined with 、 in "
+        "documents.csv)", ())
+    notice_title: Field | None = column("the cover notice's title (关于印发…的通知) when it transmits a document")
+    title: Field | None = column("the document's own title, its lines joined (a transmitted document's title "
+                                 "when there is a cover notice)")
+    doc_number: Field | None = column("文号 as printed, or an order's name and number (广州市人民政府令第179号); "
+                                      "null when none is printed")
+    date: Field | None = column("ISO: the date under the signature, else a metadata block's 成文日期, else a "
+                                "“X年X月X日印发” line (the span covers the date as written)")
     year: int | None = column("the plan's year: from the title, else the date")
     recipients: tuple[Field, ...] = column("主送, a list (joined with 、 in documents.csv)")
     cc: tuple[Field, ...] = column("抄送, a list (joined with 、 in documents.csv)")
@@ -407,13 +465,21 @@ class Responsibility(Record):
     role: Role = column("`lead`, `support`, `unspecified`")
     role_rule: RoleRule | None = column(
         "what decided the role: `label` — 牵头单位 / 配合单位 / 责任单位 in the note or the column header; "
-        "`lead_mark` — a `*` or （牵头） on a unit of the list; `legend_first` — a legend says the first unit "
-        "listed leads; `single` — the only unit; `unmarked` — several units and nothing says who leads", None)
+        "`words` — the note's own words (A牵头，B配合; A指导，B负责落实); `lead_mark` — a `*` (after or before "
+        "the name) or （牵头） on a unit of the list; `legend_first` — a legend says the first unit listed leads; "
+        "`legend_first_comma` — a legend says the units before the note's first ， lead; `standing` — a standing "
+        "instruction names it; `single` — the only unit; `unmarked` — several units and nothing says who leads",
+        None)
     position: int = column("1-based in the note or row, across its labelled lists")
     raw: str = column("the item as written, mark included")
-    open_list: bool = column("the item's list ends with 等相关单位")
+    open_list: bool = column("the item's list ends with 等 / 等相关单位")
+    standing: bool = column("a unit a standing instruction names for every later measure (以下均需各区政府落实，"
+                            "不再列出): written once, where the instruction stands", False)
     start: int = offset("the raw item")
     end: int = offset("")
+    note_start: int | None = offset("the whole note the unit belongs to, brackets included (a body note), or the "
+                                    "row's unit cells (an annex row): a note compares as a unit", None)
+    note_end: int | None = offset("", None)
 
     golden_columns = ("scope", "where", "position", "unit", "role", "raw", "open_list", "unit_full", "generic")
     golden_key = ("scope", "where", "position")
@@ -422,6 +488,65 @@ class Responsibility(Record):
     def where(self) -> str | None:
         """The section path of a body note, the annex row's 序号 of a row."""
         return self.section_path if self.scope == Scope.SECTION else self.annex_seq
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cell(Record):
+    """One cell of an annex table: its text with its span. A cell merged over several rows (rowspan) is
+    written in every row it spans, with the span of where it is printed."""
+
+    text: str = column("as printed (a line break inside the cell kept)")
+    start: int = offset("")
+    end: int = offset("")
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> Cell:
+        """A cell, made without the frozen dataclass's __init__ (a table has hundreds)."""
+        cell = object.__new__(cls)
+        cell.__dict__.update(text=text, start=start, end=end)
+        return cell
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnnexTable(Record):
+    kind: TableKind = column("`task` (a task or target column and a unit column), `indicator` (an indicator "
+                             "column), `other`")
+    columns: tuple[ColumnRole, ...] = column("each column's role, in column order (rules/annex_columns.tsv)")
+    header_rows: tuple[tuple[Cell, ...], ...] = column("the header row, or two when the header is printed over "
+                                                       "two rows")
+    rows: tuple[tuple[Cell, ...], ...] = column("the data rows, a cell merged over rows written in each; a table "
+                                                "continued across pages is one table")
+    start: int = offset("the table")
+    end: int = offset("")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Annex(Record):
+    label: str = column("as printed, without the colon: 附件, 附件1")
+    title: str | None = column("printed on the 附件 line after the colon, or else on the next line; null when none")
+    tables: tuple[AnnexTable, ...] = column("its tables, in order (below)", (), csv=False)
+    start: int = offset("the 附件 line")
+    end: int = offset("the start of the next annex, or the end of the text")
+    title_start: int | None = offset("where the title is printed", None)
+    title_end: int | None = offset("", None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quality(Record):
+    """What a reader of many documents checks first: what was found and what was left unread."""
+
+    kind: DocumentKind = column("`plan`, `measures`, `opinion`, `rules`, `notice`, `qa`, `other`: by the title "
+                                "(a cover notice takes the kind of what it transmits) and the structure")
+    header_found: tuple[str, ...] = column("the header fields found: title, issuers, doc_number, date, recipients")
+    sections: int = column("headings read")
+    notes_read: int = column("responsibility notes read")
+    notes_unread: int = column("phrases that read like a note (units with 负责 / 牵头 / 配合, a 责任单位 label) "
+                               "that were not read as one (each also a `note_unread` finding)")
+    annex_tables: int = column("tables in the annexes")
+    annex_tables_understood: int = column("of those, tables whose columns were understood (kind task or indicator)")
+    check: tuple[str, ...] = column("why a reader should look at this document first: `no title`, `no issuer`, "
+                                    "`no date`, `notes unread`, `annex table not understood`, `no sections`; "
+                                    "empty when nothing stands out")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -501,10 +626,12 @@ class Document(Record):
                                   "DOCX, PDF, DOC, WPS")
     pages: int | None = column("a PDF's page count; null for formats without fixed pages", None)
     header: Header = column("the header fields, written in place (issuer … cc)")
-    annex_title: Field | None = column("the annex's title line", None, csv=False)
+    annex_title: Field | None = column("the title line of the annex that holds the task table", None, csv=False)
+    quality: Quality | None = column("what was found and what was left unread (quality.csv)", None, csv=False)
     text: str = column("the normalised text every offset counts into", csv=False)
     sections: tuple[Section, ...] = column("the headings (below)", (), csv=False)
-    annex_rows: tuple[AnnexRow, ...] = column("the annex task table's rows (below)", (), csv=False)
+    annexes: tuple[Annex, ...] = column("the annexes, each with its tables (below)", (), csv=False)
+    annex_rows: tuple[AnnexRow, ...] = column("the rows of the plan's task table (below)", (), csv=False)
     targets: tuple[Target, ...] = column("the targets (below)", (), csv=False)
     responsibilities: tuple[Responsibility, ...] = column("the units of the notes and annex rows (below)", (),
                                                           csv=False)
@@ -590,11 +717,12 @@ class Document(Record):
         return cls(**values)
 
 
-Document.RECORDS.update(sections=Section, annex_rows=AnnexRow, targets=Target, responsibilities=Responsibility,
-                        findings=Finding)
+Document.RECORDS.update(sections=Section, annexes=Annex, annex_rows=AnnexRow, targets=Target,
+                        responsibilities=Responsibility, findings=Finding)
 
 # The combined tables of the dataset, in order: name → the record each row describes.
-TABLES: dict[str, type[Record]] = {"documents": Document, **Document.RECORDS, "by_unit": UnitTaskRow}
+TABLES: dict[str, type[Record]] = {"documents": Document, **Document.RECORDS, "by_unit": UnitTaskRow,
+                                   "quality": Quality}
 
 
 def table_columns(name: str) -> list[str]:

@@ -1,20 +1,33 @@
 """Resolve: responsibility notes and annex 责任单位 cells into units with roles and full names.
 
-Roles, in this order: a list labelled 牵头单位 leads and one labelled 配合单位 supports (a
-responsible list, 责任单位, leads beside a 配合单位 list and supports beside a 牵头单位 list); a
-unit with a lead mark (*) leads and the others in its list support; under a legend "排在第一位
-的为牵头单位" the first unit leads; a list of one unit is led by that unit. Several units and no
-mark leave every role "unspecified", and the parser says so in a finding rather than guessing.
-A unit name the alias table does not know is kept as written and reported."""
+Roles, in this order: a list labelled 牵头单位 leads and one labelled 配合单位 supports; the
+note's own words (A牵头，B配合; A指导，B负责落实); a unit with a lead mark (* after or before
+it) leads and the others in its list support; a responsible list (责任单位) leads beside a
+配合单位 list and supports beside a 牵头单位 list; under a legend the first unit leads ("列第一位者
+为牵头单位") or the units before the first ， do ("第一个逗号前为牵头单位"); a list of one unit
+is led by that unit. Several units and nothing else leave every role "unspecified", and the
+parser says so in a finding rather than guessing; so does a legend in a wording no rule knows.
+A standing instruction ("以下均需各区政府落实，不再列出") adds its units once, where it stands,
+as standing support. A unit name the alias table does not know is kept as written and reported."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from policyparse.extract import innermost_section
-from policyparse.extractors.responsibility import Legend, UnitList, find_legends, find_notes, label_role, read_lists
+from policyparse.extractors.responsibility import (
+    Legend,
+    UnitList,
+    UnitMention,
+    find_legend_like,
+    find_legends,
+    find_standing,
+    label_role,
+    read_lists,
+    scan_notes,
+)
 from policyparse.extractors.unit_names import full_name, is_generic, jurisdiction_of
-from policyparse.model import Finding, FindingCode, Location, Responsibility, Role, RoleRule, Scope
+from policyparse.model import Finding, FindingCode, Location, Place, Responsibility, Role, RoleRule, Scope
 from policyparse.rules import Rules
 from policyparse.segment import Segmented
 
@@ -35,14 +48,18 @@ def resolve(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Responsibili
     jurisdiction = jurisdiction_of(seg.header.issuer.value if seg.header.issuer else None, rules)
     legends = find_legends(text, rules)
     responsibilities: list[Responsibility] = []
-    findings: list[Finding] = []
-    for note in find_notes(text, rules, seg.body_start, seg.body_end):
+    findings: list[Finding] = _unknown_legends(text, legends, seg, rules)
+    notes, unread = scan_notes(text, rules, seg.body_start, seg.body_end)
+    for note in notes:
         section = innermost_section(seg.sections, note.start)
         path = section.path if section else None
         place = _Place(Scope.SECTION, path, None, Location.section(path), note.start, note.end)
         lists = read_lists(text, note.units_start, note.units_end, rules)
         convention = _convention(legends, note.end, seg.body_end)
-        responsibilities += _roles(lists, place, convention, jurisdiction, findings, rules)
+        found = _roles(lists, place, convention, jurisdiction, findings, rules)
+        found += _standing(text, note.start, note.end, place, len(found), jurisdiction, rules)
+        responsibilities += found
+    findings += _unread(text, unread, seg)
     header = {field: text[start:end] for field, start, end in seg.annex_header}
     units_role = label_role(header.get("units", ""), rules)
     support_role = label_role(header.get("support_units", ""), rules) or "support"
@@ -56,6 +73,43 @@ def resolve(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Responsibili
         responsibilities += _roles(lists, place, convention, jurisdiction, findings, rules)
     findings += _unknown_units(responsibilities)
     return tuple(responsibilities), tuple(findings)
+
+
+def _standing(text: str, start: int, end: int, place: _Place, count: int, jurisdiction: str | None,
+              rules: Rules) -> list[Responsibility]:
+    """The units of a standing instruction inside a note: written once, here, as standing support."""
+    found: list[Responsibility] = []
+    if "列出" not in text[start:end]:  # every standing instruction says 不再列出
+        return found
+    for _s, _e, units_start, units_end in find_standing(text, rules, start, end):
+        for lst in read_lists(text, units_start, units_end, rules):
+            for u in lst.units:
+                count += 1
+                found.append(_record(u, place, count, Role.SUPPORT, RoleRule.STANDING, jurisdiction, rules,
+                                     standing=True))
+    return found
+
+
+def _unknown_legends(text: str, legends: list[Legend], seg: Segmented, rules: Rules) -> list[Finding]:
+    """A sentence that explains who leads in a wording no legend row reads: said, not guessed."""
+    return [Finding(code=FindingCode.LEGEND_UNKNOWN, message=f"{text[s:e]!r} explains who leads in a wording "
+                    "rules/lead_markers.tsv does not know: roles left as the notes mark them",
+                    where=_place_of(seg, s), start=s, end=e)
+            for s, e in find_legend_like(text, rules) if not any(lg.start <= s < lg.end or s <= lg.start < e
+                                                                for lg in legends)]
+
+
+def _unread(text: str, unread: list[tuple[int, int]], seg: Segmented) -> list[Finding]:
+    """A bracket in the body that reads like a note but was not read as one."""
+    return [Finding(code=FindingCode.NOTE_UNREAD, message=f"{text[s:e]!r} reads like a responsibility note but was "
+                    "not read as one", where=_place_of(seg, s), start=s, end=e) for s, e in unread]
+
+
+def _place_of(seg: Segmented, offset: int) -> Location:
+    if offset >= seg.body_end:
+        return Location(Place.ANNEX)
+    section = innermost_section(seg.sections, offset)
+    return Location.section(section.path if section else None)
 
 
 def _convention(legends: list[Legend], position: int, body_end: int) -> str:
@@ -91,13 +145,17 @@ def _roles(lists: list[UnitList], place: _Place, convention: str, jurisdiction: 
         findings.append(Finding(code=FindingCode.NO_LEAD_UNIT, message="no unit leads: " + "、".join(
             f"{u.unit} ({role})" for _, u, role, _rule in assigned), where=place.where, start=place.start,
             end=place.end))
-    return [
-        Responsibility(scope=place.scope, section_path=place.section_path, annex_seq=place.annex_seq, unit=u.unit,
-                       role=role, position=position, raw=u.raw, open_list=lst.open_list, start=u.start, end=u.end,
-                       unit_full=full_name(u.unit, jurisdiction, rules), generic=is_generic(u.unit, rules),
-                       role_rule=rule)
-        for position, (lst, u, role, rule) in enumerate(assigned, 1)
-    ]
+    return [_record(u, place, position, role, rule, jurisdiction, rules)
+            for position, (lst, u, role, rule) in enumerate(assigned, 1)]
+
+
+def _record(u: UnitMention, place: _Place, position: int, role: Role, rule: RoleRule,
+            jurisdiction: str | None, rules: Rules, standing: bool = False) -> Responsibility:
+    return Responsibility(scope=place.scope, section_path=place.section_path, annex_seq=place.annex_seq, unit=u.unit,
+                          role=role, position=position, raw=u.raw, open_list=u.open_list, start=u.start, end=u.end,
+                          unit_full=full_name(u.unit, jurisdiction, rules),
+                          generic=is_generic(u.unit, rules), role_rule=rule, standing=standing,
+                          note_start=place.start, note_end=place.end)
 
 
 Reading = tuple[Role, RoleRule] | None
@@ -106,6 +164,18 @@ Reading = tuple[Role, RoleRule] | None
 def _by_label(lst: UnitList, index: int, roles_in_note: set[str | None], convention: str) -> Reading:
     """A list labelled 牵头单位 leads, one labelled 配合单位 supports."""
     return (Role(lst.label_role), RoleRule.LABEL) if lst.label_role in ("lead", "support") else None
+
+
+def _by_words(lst: UnitList, index: int, roles_in_note: set[str | None], convention: str) -> Reading:
+    """The note's own words: "A牵头，B、C配合", "A指导，B负责落实", "A会同B负责"."""
+    word = lst.units[index].word_role
+    if word in ("lead", "support"):
+        return Role(word), RoleRule.WORDS
+    if word == "responsible" and any(u.word_role in ("lead", "support") for u in lst.units):
+        # "A牵头，B负责": beside a lead, the responsible units support; beside supporters they lead
+        leads = any(u.word_role == "lead" for u in lst.units)
+        return (Role.SUPPORT if leads else Role.LEAD), RoleRule.WORDS
+    return None
 
 
 def _by_mark(lst: UnitList, index: int, roles_in_note: set[str | None], convention: str) -> Reading:
@@ -128,9 +198,15 @@ def _first_leads(lst: UnitList, index: int) -> Role:
     return Role.LEAD if index == 0 else Role.SUPPORT
 
 
+def _before_first_comma_lead(lst: UnitList, index: int) -> Role:
+    """第一个逗号前为牵头单位: the units before the list's first ， lead, however many."""
+    return Role.LEAD if lst.units[index].clause == 0 else Role.SUPPORT
+
+
 # A legend's convention (the legend_<convention> rows of rules/lead_markers.tsv) → how it reads
 # a list of several unmarked units; None: it adds nothing to the marks, which any notice may use.
-CONVENTIONS: dict[str, Callable[[UnitList, int], Role] | None] = {"star": None, "first": _first_leads}
+CONVENTIONS: dict[str, Callable[[UnitList, int], Role] | None] = {
+    "star": None, "first": _first_leads, "first_comma": _before_first_comma_lead}
 
 
 def _by_legend(lst: UnitList, index: int, roles_in_note: set[str | None], convention: str) -> Reading:
@@ -146,7 +222,7 @@ def _by_single(lst: UnitList, index: int, roles_in_note: set[str | None], conven
 
 
 # Who decides a unit's role, the first that does: what the note says outranks how it is laid out.
-ROLE_READERS = (_by_label, _by_mark, _by_other_label, _by_legend, _by_single)
+ROLE_READERS = (_by_label, _by_words, _by_mark, _by_other_label, _by_legend, _by_single)
 
 
 def _role(lst: UnitList, index: int, roles_in_note: set[str | None], convention: str) -> tuple[Role, RoleRule]:

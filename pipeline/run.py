@@ -21,6 +21,7 @@ from policyparse.link import link
 from policyparse.model import DOC_ID_CHARS, MAX_ID_BYTES, Document
 from policyparse.normalise import normalise
 from policyparse.provenance import place_targets
+from policyparse.quality import assess
 from policyparse.resolve import CONVENTIONS, resolve
 from policyparse.segment import segment
 
@@ -57,8 +58,8 @@ class Parser:
         targets = place_targets(targets, raw.provenance, normalised)
         responsibilities, resolve_findings = resolve(text, seg, rules)
         annex_rows, link_findings = link(text, seg.sections, seg.annex_rows, targets, responsibilities, rules)
-        findings = sorted(seg.findings + target_findings + resolve_findings + link_findings,
-                          key=lambda f: (f.start, f.end, f.code))
+        findings = tuple(sorted(seg.findings + target_findings + resolve_findings + link_findings,
+                                key=lambda f: (f.start, f.end, f.code)))
         return Document(
             doc_id=doc_id_for(path),
             source=raw.source,
@@ -69,10 +70,12 @@ class Parser:
             header=seg.header,
             sections=seg.sections,
             annex_title=seg.annex_title,
+            quality=assess(seg.header, seg.sections, seg.annexes, responsibilities, findings, rules),
+            annexes=seg.annexes,
             annex_rows=annex_rows,
             targets=targets,
             responsibilities=responsibilities,
-            findings=tuple(findings),
+            findings=findings,
             pages=raw.pages,
         )
 

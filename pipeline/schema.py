@@ -113,10 +113,11 @@ def finding_table() -> str:
 
 def generated_blocks() -> dict[str, str]:
     """Each generated block of docs/dataset.md by name."""
-    from policyparse.model import TargetRef, UnitEntry, UnitTask
+    from policyparse.model import AnnexTable, Cell, Quality, TargetRef, UnitEntry, UnitTask
 
     blocks = {name: field_table(record) for name, record in
-              (("document", Document), ("header", Header), *Document.RECORDS.items(), ("by_unit", UnitEntry),
+              (("document", Document), ("header", Header), *Document.RECORDS.items(), ("annexes.tables", AnnexTable),
+               ("annexes.tables.cells", Cell), ("quality", Quality), ("by_unit", UnitEntry),
                ("by_unit.tasks", UnitTask), ("by_unit.tasks.targets", TargetRef))}
     blocks["finding codes"] = finding_table()
     blocks["tables"] = "\n".join(["| table | columns |", "| --- | --- |"] + [

@@ -66,10 +66,11 @@ class ExampleRule:
 class ColumnRule:
     """An annex table column by its header (rules/annex_columns.tsv)."""
 
-    role: str
-    required: bool  # a task table has a column of this role
+    role: str  # a ColumnRole of policyparse.model
     fills_down: bool  # an empty cell continues the one above
     pattern: regex.Pattern
+    example: str
+    counter_example: str
 
 
 @dataclass(frozen=True)
@@ -102,18 +103,27 @@ class Rules:
     kind_before: dict[str, str]
     kind_suffix: dict[str, str]
     non_targets: tuple[NonTargetRule, ...]
-    headings: tuple[tuple[int, regex.Pattern], ...]
+    headings: tuple[ExampleRule, ...]  # kind: the numbering style (its rows outer to inner)
+    heading_starts: frozenset[str]  # the characters a heading can open with (a line opening otherwise is none)
     annex_columns: tuple[ColumnRule, ...]
-    note_patterns: tuple[regex.Pattern, ...]
+    note_patterns: tuple[tuple[str, regex.Pattern], ...]  # (kind, pattern): labelled, words, line
+    note_rules: tuple[ExampleRule, ...]
+    note_like: regex.Pattern
+    note_words: dict[str, str]  # word → lead, support, responsible, filler, joins, separator
+    note_word_rules: tuple[ExampleRule, ...]  # kind holds the word, counter_example the reading of the example
     lead_markers: tuple[ExampleRule, ...]
     lead_mark: regex.Pattern
     legends: tuple[tuple[str, regex.Pattern], ...]  # (convention, pattern), from the legend_<convention> rows
+    legend_like: regex.Pattern
+    standing: regex.Pattern
     open_list: regex.Pattern
     role_labels: dict[str, str]
     generic_units: tuple[ExampleRule, ...]
     unit_aliases: tuple[UnitAlias, ...]
     jurisdiction: tuple[ExampleRule, ...]  # counter_example holds the jurisdiction the example gives
     header: dict[str, regex.Pattern]
+    header_openings: dict[str, str]  # the literal a header pattern's line must open with (抄送, 附件), else ""
+    kinds: tuple[ExampleRule, ...]  # the kind of a document by its title, the first that matches
     names: tuple[NamePattern, ...]
     indicator_aliases: tuple[tuple[str, str], ...]
     userdict: Path
@@ -228,16 +238,49 @@ def read_names(path: Path, label: str) -> tuple[NamePattern, ...]:
     return tuple(found)
 
 
-HEADER_FIELDS = ("notice_title", "plan_title_in_notice", "doc_number", "date_arabic", "date_chinese",
-                 "recipients", "cc", "annex_label", "annex_reference", "publication_note")
+HEADER_FIELDS = ("title_end", "subtitle", "not_title", "not_title_alone", "spaced", "issuer_line", "transmits",
+                 "plan_title_in_notice", "transmits_in_text",
+                 "doc_number", "doc_number_line", "order", "order_number", "order_issuer", "paragraph", "recipients",
+                 "title_issuers", "meta", "date_in_text", "issued_on", "cc", "annex_label", "annex_list",
+                 "annex_reference")
 DEADLINE_KINDS = {"day", "month_end", "year_end", "half", "quarter", "period"}
-LEAD_MARKER_KINDS = ("lead_mark", "open_list")  # and legend_<convention>
+LEAD_MARKER_KINDS = ("lead_mark", "open_list", "explains_lead", "standing")  # and legend_<convention>
+DOCUMENT_KINDS = {"plan", "measures", "opinion", "rules", "notice", "qa"}
+NOTE_KINDS = {"labelled", "words", "line", "note_like"}
+NOTE_WORD_ROLES = {"lead", "support", "responsible", "filler", "joins", "separator"}
 LEGEND = regex.compile(r"legend_(?P<convention>[a-z_]+)")
 ROLE_LABEL_ROLES = {"lead", "support", "responsible"}
-ANNEX_FIELDS = {"seq", "measure", "task", "units", "support_units"}
+COLUMN_ROLES = {"seq", "measure", "task", "target", "lead", "responsible", "support", "deadline", "indicator",
+                "indicator_unit", "value", "attribute"}
 KINDS = {"level", "increment", "growth_rate", "share", "cumulative", "reduction"}
 COMPARATORS = {">=", "<=", "=", ">", "<"}
 _PLACEHOLDER = regex.compile(r"\{[^{}]*\}")
+
+
+def _literal_opening(pattern: str) -> str:
+    """The characters a ^-anchored pattern matches literally first (^抄送[：:]… → 抄送), "" when none:
+    lines that open otherwise need no matching."""
+    m = regex.match(r"\^(\p{Han}+)", pattern)
+    return m.group(1) if m else ""
+
+
+def _openers(pattern: str, label: str) -> set[str]:
+    """The characters a heading pattern can match first: those of its first literal or class after
+    ^(?P<number>, widened to every digit and numeral the class names a range of (kept simple: the
+    rows of headings.tsv open with a literal 第, a bracket class or a numeral class)."""
+    m = regex.match(r"\^\(\?P<number>(?:\[(?P<cls>[^\]]+)\]|(?P<lit>.))", pattern)
+    if not m:
+        raise RuleError(f"{label}: a pattern must open with ^(?P<number> and a character or a class: {pattern}")
+    if m.group("lit"):
+        return {m.group("lit")}
+    chars = set()
+    cls = m.group("cls")
+    for k, ch in enumerate(cls):
+        if ch == "-" and 0 < k < len(cls) - 1:
+            chars |= {chr(c) for c in range(ord(cls[k - 1]), ord(cls[k + 1]) + 1)}
+        else:
+            chars.add(ch)
+    return chars
 
 
 def _alternation(patterns: list[regex.Pattern]) -> regex.Pattern | None:
@@ -275,19 +318,27 @@ def load(folder: Path | str = RULES_DIR) -> Rules:
         NonTargetRule(rule_id, f.pattern("non_targets.tsv", n, pattern), example, excluded, counter, kept)
         for n, (rule_id, pattern, example, excluded, counter, kept) in f.table("non_targets.tsv", 6)
     )
-    headings = tuple(
-        (int(f.choice("headings.tsv", n, level, {"1", "2", "3", "4"})), f.pattern("headings.tsv", n, pattern))
-        for n, (level, pattern) in f.table("headings.tsv", 2)
-    )
+    headings = tuple(ExampleRule(style, f.group(f.pattern("headings.tsv", n, p), "number", "headings.tsv", n),
+                                 example, counter)
+                     for n, (style, p, example, counter) in f.table("headings.tsv", 4))
     annex_columns = tuple(
-        ColumnRule(f.choice("annex_columns.tsv", n, role, ANNEX_FIELDS),
-                   f.choice("annex_columns.tsv", n, required, {"yes", "no"}) == "yes",
+        ColumnRule(f.choice("annex_columns.tsv", n, role, COLUMN_ROLES),
                    f.choice("annex_columns.tsv", n, fills_down, {"yes", "no"}) == "yes",
-                   f.pattern("annex_columns.tsv", n, p))
-        for n, (role, required, fills_down, p) in f.table("annex_columns.tsv", 4)
+                   f.pattern("annex_columns.tsv", n, p), example, counter)
+        for n, (role, fills_down, p, example, counter) in f.table("annex_columns.tsv", 5)
     )
-    note_patterns = tuple(f.group(f.pattern("notes.tsv", n, p), "units", "notes.tsv", n)
-                          for n, (_kind, p) in f.table("notes.tsv", 2))
+    note_rules = f.example_rules("notes.tsv", NOTE_KINDS)
+    for n, rule in zip((n for n, _cells in f.table("notes.tsv", 4)), note_rules):
+        if rule.kind != "note_like":
+            f.group(rule.pattern, "units", "notes.tsv", n)
+    note_like = _alternation([r.pattern for r in note_rules if r.kind == "note_like"])
+    if note_like is None:
+        raise RuleError(f"{f.name('notes.tsv')}: missing the note_like rule")
+    word_rows = f.table("note_words.tsv", 4)
+    note_words = {word: f.choice("note_words.tsv", n, role, NOTE_WORD_ROLES) for n, (word, role, _e, _r) in word_rows}
+    # kind holds the word, counter_example the reading of the example
+    note_word_rules = tuple(ExampleRule(word, regex.compile(regex.escape(word)), example, reading)
+                            for _n, (word, _role, example, reading) in word_rows)
     lead_markers = f.example_rules("lead_markers.tsv", None)
     for n, rule in zip((n for n, _cells in f.table("lead_markers.tsv", 4)), lead_markers):
         if rule.kind not in LEAD_MARKER_KINDS and not LEGEND.fullmatch(rule.kind):
@@ -333,11 +384,19 @@ def load(folder: Path | str = RULES_DIR) -> Rules:
         kind_suffix=kind_markers["suffix"],
         non_targets=non_targets,
         headings=headings,
+        heading_starts=frozenset(ch for rule in headings
+                                 for ch in _openers(rule.pattern.pattern, f.name("headings.tsv"))),
         annex_columns=annex_columns,
-        note_patterns=note_patterns,
+        note_patterns=tuple((r.kind, r.pattern) for r in note_rules if r.kind != "note_like"),
+        note_rules=note_rules,
+        note_like=note_like,
+        note_words=note_words,
+        note_word_rules=note_word_rules,
         lead_markers=lead_markers,
         lead_mark=markers["lead_mark"],
         legends=legends,
+        legend_like=markers["explains_lead"],
+        standing=markers["standing"],
         open_list=markers["open_list"],
         role_labels=role_labels,
         generic_units=tuple(ExampleRule("generic", f.pattern("generic_units.tsv", n, p), example, counter)
@@ -345,6 +404,8 @@ def load(folder: Path | str = RULES_DIR) -> Rules:
         unit_aliases=f.unit_aliases("unit_aliases.tsv"),
         jurisdiction=jurisdiction,
         header=header,
+        header_openings={name: _literal_opening(p.pattern) for name, p in header.items()},
+        kinds=f.example_rules("kinds.tsv", DOCUMENT_KINDS),
         names=f.names("names.jsonl"),
         indicator_aliases=tuple((short, full) for _n, (short, full) in f.table("indicator_aliases.tsv", 2)),
         userdict=f.folder / "userdict.txt",

@@ -17,7 +17,8 @@ GOLDEN = ROOT / "tests" / "golden"
 QINGTIAN = FIXTURES / "qingtian-2024-digital-economy.txt"
 # The DOCX, PDF and HTML renderings of each TXT document that has golden files
 # (tests/fixtures/make_fixtures.py made them).
-RENDERINGS = [FIXTURES / f"{path.stem}.{ext}" for path in (SEED, QINGTIAN) for ext in ("docx", "pdf", "html")]
+GUANGZHOU = FIXTURES / "guangzhou-2026-digital-economy.txt"
+RENDERINGS = [FIXTURES / f"{path.stem}.{ext}" for path in (SEED, QINGTIAN, GUANGZHOU) for ext in ("docx", "pdf", "html")]
 
 
 def bundled_rules():

@@ -597,3 +597,19 @@ def test_a_batch_starts_no_more_workers_than_cpus(tmp_path, monkeypatch):
     monkeypatch.setattr(batch, "ProcessPoolExecutor", Pool)
     batch.run(batch.plan([str(FIXTURE)], tmp_path / "out"), workers=1000)
     assert started == [len(os.sched_getaffinity(0))]
+
+
+def test_a_folder_skips_files_no_backend_reads_with_one_notice_and_ends_with_the_quality_summary(tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "SOURCES.tsv").write_text("file\turl\n", encoding="utf-8")
+    (folder / "list.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (folder / SEED.name).write_bytes(SEED.read_bytes())
+    result = run("batch", folder, "--out", tmp_path / "out", "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "policyparse: skipped 2 files in the folders given, of types no backend reads (.tsv 1, .xls 1)"]
+    summary = result.stdout.splitlines()[-1]
+    assert summary.startswith("quality: 1 documents: 1 plan; title 1, issuer 1, date 1") and "0 to check first" in summary
+    assert (tmp_path / "out" / "quality.csv").read_text(encoding="utf-8-sig").splitlines()[1].startswith(
+        "yueqing-2023-manufacturing-plan,plan,title、issuers、date、recipients,31,22,0,1,1,")

@@ -106,3 +106,34 @@ def test_unreadable_files_of_every_format_get_one_line_each_and_the_batch_goes_o
     assert all(t["page"] and len(t["bbox"]) == 4 for t in data["targets"])
     header = (out / "targets.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header.endswith(",indicator_start,indicator_end,page")
+
+
+GUANGZHOU = FIXTURES / "guangzhou-2026-digital-economy.txt"
+
+
+def structure(doc):
+    header = doc.header
+    return {
+        "header": (header.title.value, header.notice_title.value, [f.value for f in header.issuers],
+                   header.doc_number.value, header.date.value, [f.value for f in header.recipients]),
+        "sections": [(s.path, s.level, s.title) for s in doc.sections],
+        "annexes": [(a.label, a.title, [(t.kind, t.columns, [[c.text for c in row] for row in t.header_rows],
+                                         [[c.text for c in row] for row in t.rows]) for t in a.tables])
+                    for a in doc.annexes],
+        "annex_rows": annex_rows(doc),
+        "responsibilities": responsibilities(doc),
+        "targets": targets(doc),
+    }
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_plan_with_two_annexes_reads_the_same_in_every_format(fmt):
+    """A Guangzhou district's plan: a task table (牵头单位 / 配合单位 / 完成时限, 重点工作 merged over
+    rows) in 附件1 and an indicator table in 附件2, its title on the 附件 line; the web page is a
+    portal's, with its chrome, a metadata block and a hidden copy of the article; the PDF is
+    Chromium's print of it."""
+    txt = parsed(GUANGZHOU)
+    doc = parsed(GUANGZHOU.with_suffix(f".{fmt}"))
+    assert len(txt.annexes) == 2 and doc.format == fmt
+    got, expected = structure(doc), structure(txt)
+    assert {name: got[name] for name in got if got[name] != expected[name]} == {}

@@ -106,3 +106,16 @@ def test_work_is_bounded_by_pages_and_time(tmp_path, monkeypatch):
     assert info.value.reason == "too many pages (3; the limit is 2, see --max-pages)"
     monkeypatch.setattr(pdf_backend, "MAX_SECONDS", -1.0)
     assert refused(tmp_path, data).startswith("gave up after")
+
+
+def test_a_heading_at_the_top_of_a_page_is_not_joined_to_the_full_line_that_ended_the_page_before():
+    from policyparse.ingest.pdf import Frame, Line, _continues
+
+    frame = Frame(left=90.0, right=505.0, bottom=760.0, pitch=28.0)
+    full = Line("推进产业集群建设，培育龙头企业，完善上下游配套，带动中小企业协同发展，形成", [90.0 + 16 * k for k in range(27)],
+                740.0, 756.0, 16.0, 3)
+    full.xs[-1] = 505.0  # the line fills the page to its right margin
+    heading = Line("（三）强化数字赋能。推动企业上云用数赋智。", [90.0 + 16 * k for k in range(23)], 90.0, 106.0, 16.0, 4)
+    wrapped = Line("完善的产业生态。", [90.0 + 16 * k for k in range(9)], 90.0, 106.0, 16.0, 4)
+    assert _continues(full, wrapped, frame, frame), "the rest of a paragraph goes on at the top of the next page"
+    assert not _continues(full, heading, frame, frame)

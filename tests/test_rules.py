@@ -39,6 +39,31 @@ def test_jurisdiction_rule_reads_its_example(rule):
     assert jurisdiction_of(rule.example, RULES) == rule.counter_example
 
 
+@pytest.mark.parametrize("rule", RULES.headings + RULES.note_rules + RULES.kinds,
+                         ids=lambda r: f"{r.kind}:{r.example}")
+def test_heading_note_and_kind_rules_fire_on_their_example_only(rule):
+    assert rule.pattern.search(rule.example), f"{rule.kind} misses its example {rule.example!r}"
+    assert not rule.pattern.search(rule.counter_example), f"{rule.kind} fires on {rule.counter_example!r}"
+
+
+@pytest.mark.parametrize("rule", RULES.annex_columns, ids=lambda r: f"{r.role}:{r.example}")
+def test_annex_column_rule_names_its_example_header_only(rule):
+    from policyparse.segment import _roles
+
+    [role] = _roles(rule.example, ((0, len(rule.example)),), RULES)
+    assert role == rule.role, f"{rule.example!r} is read as {role}"
+    assert not rule.pattern.search(rule.counter_example), f"{rule.role} fires on {rule.counter_example!r}"
+
+
+@pytest.mark.parametrize("rule", RULES.note_word_rules, ids=lambda r: r.kind)
+def test_a_notes_own_words_read_their_example(rule):
+    from policyparse.extractors.responsibility import read_lists
+
+    lists = read_lists(rule.example, 0, len(rule.example), RULES)
+    reading = " ".join(f"{u.unit}:{u.word_role}" for lst in lists for u in lst.units)
+    assert reading == rule.counter_example
+
+
 def test_every_rule_table_loads_and_is_not_empty():
     loaded = RULES
     assert loaded.units["亿元" if "亿元" in loaded.units else "元"].base_unit == "元"
@@ -110,6 +135,6 @@ def test_a_unit_alias_with_a_stray_placeholder_or_listed_twice_is_refused(rules_
 
 def test_a_note_pattern_without_its_units_group_is_refused(rules_copy):
     with open(rules_copy / "notes.tsv", "a", encoding="utf-8") as f:
-        f.write("bracketed\t（分工：[^）]*）\n")
+        f.write("labelled\t分工：[^）]*\t分工：市经信局\t市经信局\n")
     with pytest.raises(rules.RuleError, match=r"rules/notes.tsv:\d+: the pattern has no group `units`"):
         rules.load(rules_copy)

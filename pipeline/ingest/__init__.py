@@ -9,14 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from policyparse.errors import InputError, UnsupportedFormat, shown
-from policyparse.ingest import txt
+from policyparse.ingest import markdown, txt
 from policyparse.ingest.layout import Extracted
 from policyparse.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_PAGES
 from policyparse.model import RawDocument
 
 
 def _text(name: str, data: bytes, **_limits: int) -> Extracted:
-    return Extracted(*txt.decode(name, data))
+    text, encoding = txt.decode(name, data)
+    return Extracted(markdown.plain(text) if markdown.is_markdown(text) else text, encoding)
 
 
 def _backend(module: str, *limits: str) -> Callable[..., Extracted]:

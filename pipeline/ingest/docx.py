@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from collections.abc import Sequence
 
 import docx as python_docx
 from docx.opc.exceptions import PackageNotFoundError
@@ -25,7 +26,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from policyparse.errors import InputError
-from policyparse.ingest.layout import Extracted, LayoutWriter, Piece, joined, plain
+from policyparse.ingest.layout import COVERED, Extracted, LayoutWriter, Piece, joined, plain
 from policyparse.ingest.numbering import Numbering
 from policyparse.limits import DEFAULT_MAX_CHARS
 
@@ -155,16 +156,16 @@ def _symbol(code: str | None) -> str:
     return "" if 0xE000 <= point <= 0xF8FF else chr(point)
 
 
-def _rows(tbl, numbering: Numbering) -> list[list[list[Piece]]]:
+def _rows(tbl, numbering: Numbering) -> list[list[Sequence[Piece]]]:
     rows = []
     for tr in tbl.iterchildren(W_TR):
         trpr = tr.find(qn("w:trPr"))
-        cells: list[list[Piece]] = [[] for _ in range(_grid(trpr, "w:gridBefore"))]
+        cells: list[Sequence[Piece]] = [[] for _ in range(_grid(trpr, "w:gridBefore"))]
         for tc in _cells(tr):
             tcpr = tc.find(qn("w:tcPr"))
             vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
             continued = vmerge is not None and vmerge.get(qn("w:val"), "continue") == "continue"
-            cells.append([] if continued else plain(_cell_text(tc, numbering)))
+            cells.append(COVERED if continued else plain(_cell_text(tc, numbering)))
             cells.extend([] for _ in range(_grid(tcpr, "w:gridSpan") - 1))
         cells.extend([] for _ in range(_grid(trpr, "w:gridAfter")))
         rows.append(cells)

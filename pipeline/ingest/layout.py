@@ -34,6 +34,14 @@ Cell = Sequence[Piece]
 Row = Sequence[Cell]
 
 
+class _Covered(tuple):
+    """The cell under a merged cell (a rowspan, Word's vMerge continue): written empty, and recorded
+    in the table block as covered, so that it reads as the cell above it."""
+
+
+COVERED: Cell = _Covered()
+
+
 @dataclass(frozen=True)
 class Extracted:
     """What a backend returns: the text in the TXT layout, the tables in it, and page provenance."""
@@ -74,6 +82,7 @@ class LayoutWriter:
         self._spans: list[PageSpan] = []
         self._tables: list[TableBlock] = []
         self._rows: list[list[list[Piece]]] | None = None  # the table still open to continuation
+        self._covered: list[set[int]] = []  # for each row of the open table, its covered columns
 
     def paragraph(self, pieces: Sequence[Piece]) -> None:
         pieces = strip(pieces)
@@ -86,22 +95,26 @@ class LayoutWriter:
     def table(self, rows: Sequence[Row], split_row: bool = False) -> None:
         """Add a table. With `split_row`, a first row (after any repeated header) whose first
         cell is empty is the rest of the open table's last row, broken across a page."""
-        cleaned = [[strip(cell) for cell in row] for row in rows]
-        cleaned = [row for row in cleaned if any(row)]
-        if not cleaned:
+        kept = [([strip(cell) for cell in row], {k for k, cell in enumerate(row) if isinstance(cell, _Covered)})
+                for row in rows]
+        kept = [(row, covered) for row, covered in kept if any(row)]
+        if not kept:
             return
-        if self._rows is not None and len(cleaned[0]) == len(self._rows[0]):
+        if self._rows is not None and len(kept[0][0]) == len(self._rows[0]):
             header = _texts(self._rows[0])
-            cleaned = [row for row in cleaned if _texts(row) != header]
-            if split_row and cleaned and not cleaned[0][0] and len(self._rows) > 1:
+            kept = [(row, covered) for row, covered in kept if _texts(row) != header]
+            if split_row and kept and not kept[0][0][0] and len(self._rows) > 1:
                 last = self._rows[-1]
-                for i, cell in enumerate(cleaned.pop(0)[:len(last)]):
+                for i, cell in enumerate(kept.pop(0)[0][:len(last)]):
                     last[i] = last[i] + cell
-            self._rows.extend(cleaned)
+            self._rows.extend(row for row, _covered in kept)
+            self._covered.extend(covered for _row, covered in kept)
             return
         self._close_table()
-        header = _texts(cleaned[0])
-        self._rows = [cleaned[0]] + [row for row in cleaned[1:] if _texts(row) != header]
+        header = _texts(kept[0][0])
+        kept = kept[:1] + [(row, covered) for row, covered in kept[1:] if _texts(row) != header]
+        self._rows = [row for row, _covered in kept]
+        self._covered = [covered for _row, covered in kept]
 
     def result(self, encoding: str | None, pages: int | None = None) -> Extracted:
         self._close_table()
@@ -121,8 +134,10 @@ class LayoutWriter:
                 self._write([Piece("\n")])
             self._write([Piece("\n")])
             spans.append(tuple(cells))
-        self._tables.append(TableBlock(tuple(spans)))
+        covered = tuple((r, k) for r, columns in enumerate(self._covered) for k in sorted(columns))
+        self._tables.append(TableBlock(tuple(spans), covered))
         self._rows = None
+        self._covered = []
 
     def _write(self, pieces: Sequence[Piece]) -> None:
         for piece in pieces:

@@ -9,7 +9,8 @@ tables from their ruling lines, and the page and box of every line.
   "第3页") and text repeated on most pages (running headers and footers) are removed.
 - Paragraphs: a line continues the one before (joined with nothing between) when the first
   word of the line would not have fitted on the line before, it is not indented (unless both
-  are centred, as a wrapped title is), and the type size is the same. The same rule joins the
+  are centred, as a wrapped title is), and the type size is the same; a line at the top of a
+  page that opens with a heading number (一、 （一） 1．) is a heading, never a continuation. The same rule joins the
   lines wrapped inside a table cell; a cell line that ends early is a line break of the author's
   and stays one.
 - Tables: pdfplumber finds them from their ruling lines, one per page; a cell covered by a
@@ -48,6 +49,11 @@ _OPENING = set("“‘（(《〈【「『〔［[")
 _CLOSING = set("”’）)》〉】」』〕］]，,。.、；;：:？?！!%％")
 _CID = re.compile(r"^\(cid:\d+\)$")
 AUTOSPACE = 0.2  # of the type size: the gap word processors put between Chinese and Latin text
+# A heading number opening a line (第一章, 一、, （一）, 1．, （1）): at the top of a page such a line is a
+# heading, not the rest of the paragraph that filled the page before (Word's numbered headings hang
+# at the margin, where a wrapped line also starts).
+HEADING_START = re.compile(r"^(?:第[一二三四五六七八九十百]+[部分编章节条]|[一二三四五六七八九十]+、"
+                           r"|[（(][一二三四五六七八九十]+[）)]|[0-9０-９]+[．.、](?![0-9０-９])|[（(][0-9０-９]+[）)])")
 
 
 @dataclass
@@ -350,6 +356,9 @@ def _continues(a: Line, b: Line, frame: Frame, a_frame: Frame) -> bool:
     size = max(a.size, b.size, 1.0)
     if abs(a.size - b.size) > 0.15 * size:
         return False
+    if a.page != b.page and HEADING_START.match(b.text):
+        return False  # a heading at the top of a page starts its own line, however full the line before
+
     if a.page == b.page and b.top - a.bottom > 1.2 * size:
         return False
     if a.page != b.page and a.bottom < a_frame.bottom - 2.5 * a_frame.pitch:

@@ -50,7 +50,7 @@ def find_deadlines(folded: str, rules: Rules) -> list[Deadline]:
             quarter = _int(groups.get("quarter"))
             if kind == "month_end":
                 day = None
-            elif kind == "year_end":
+            elif kind in ("year_end", "goal_year"):
                 month, day = 12, 31
             elif kind == "half":
                 month, day = 6, 30

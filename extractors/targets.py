@@ -19,9 +19,10 @@ from typing import NamedTuple
 import regex
 
 from policyparse.extractors.deadlines import Deadline, find_deadlines
-from policyparse.extractors.quantities import Quantity, find_quantities, scan
+from policyparse.extractors.quantities import Mention, find_quantities, scan
+from policyparse.extractors.roles import Decision, decide, is_cap, marked_view, recipient
 from policyparse.extractors.text import Piece, clauses, fold, word_bounds
-from policyparse.model import Comparator, Kind, Target
+from policyparse.model import Comparator, Kind, Quantity, QuantityRole, Target
 from policyparse.rules import Rules
 
 _LEADING_YEAR = regex.compile(r"\s*(?:(?:19|20)\d{2}\s*年(?![底末前内中初月第上下0-9]))?\s*")
@@ -33,20 +34,48 @@ MAX_ADVERB = 2
 PAIR_JOINERS = "和及与、 \u3000"
 # How much of a piece without a number is segmented: enough for a year, a hedge and a verb.
 OPENING = 12
+# What opens the words after a number without being what it is about (最高3万元的一次性奖励).
+SUBJECT_OPENERS = "的之"
+
+
+class Reading(NamedTuple):
+    """A quantity of the text and, when its role is `target`, the target read from it."""
+
+    quantity: Quantity
+    target: Target | None
+
+
+class Scope(NamedTuple):
+    """A section, or the whole document, whose numbers are by default of another role than target
+    (rules/role_scopes.tsv)."""
+
+    start: int
+    end: int
+    decision: Decision
+    where: str  # heading (a section) or title (the document)
 
 
 def find_targets(text: str, start: int, end: int, rules: Rules, default_year: int | None = None,
                  masked: tuple[tuple[int, int], ...] = (), breaks: tuple[int, ...] = ()) -> list[Target]:
-    """Targets in text[start:end]; offsets are into `text`. `masked` spans (responsibility
-    notes, heading numbers) are read as blank; `breaks` are offsets that end a sentence (where
-    a heading's title ends). Sentences never run past `start`/`end`: a table cell is its own
-    region."""
+    """The targets in text[start:end] (read_quantities' quantities of role `target`)."""
+    return [r.target for r in read_quantities(text, start, end, rules, default_year, masked, breaks)
+            if r.target is not None]
+
+
+def read_quantities(text: str, start: int, end: int, rules: Rules, default_year: int | None = None,
+                    masked: tuple[tuple[int, int], ...] = (), breaks: tuple[int, ...] = (),
+                    scopes: tuple[Scope, ...] = ()) -> list[Reading]:
+    """Every quantity in text[start:end] with its role, and the target read from each of role
+    `target`; offsets are into `text`. `masked` spans (responsibility notes, heading numbers) are
+    read as blank; `breaks` are offsets that end a sentence (where a heading's title ends).
+    Sentences never run past `start`/`end`: a table cell is its own region. `scopes`, ascending
+    by start, nested or apart: where the default role is another (the innermost holds)."""
     region = _blank(text, start, end, masked)
     view = fold(region)
     pieces = clauses(view, 0, len(view), rules, frozenset(b - start for b in breaks if start <= b < end))
     scanned = scan(view, rules)
     candidates = scanned.starts
-    if not candidates:  # no number, no target
+    if not candidates:  # no number, no quantity
         return []
     reader = _Reader(view, set(), pieces, find_deadlines(view, rules), rules)
     # Word boundaries are needed where a number stands; elsewhere only at the opening of a
@@ -64,15 +93,54 @@ def find_targets(text: str, start: int, end: int, rules: Rules, default_year: in
               and reader.may_open_with_word(piece)):
             opening = min(piece.end, piece.start + OPENING)
             reader.bounds.update(piece.start + b for b in word_bounds(view[piece.start:opening], rules))
-    quantities, _excluded = find_quantities(region, rules, reader.bounds, numbered, scanned)
-    found: list[Target] = []
+    mentions = find_quantities(region, rules, reader.bounds, numbered, scanned)
+    marked = marked_view(view, mentions, reader.past_years(default_year))
+    decisions = _decisions(marked, pieces, mentions, rules, scopes, start)
+    found: list[Reading] = []
     latest = None
-    for piece, piece_quantities, modality in _pieces_with_hedges(pieces, quantities, reader):
-        for quantity in piece_quantities:
-            target = reader.read(piece, quantity, modality, default_year, latest)
-            found.append(target)
-            latest = _Latest(piece, quantity.after_end, target.indicator_start, target.indicator_end, target.action)
-    return [_shift(text, t, start) for t in found]
+    for clause, piece, piece_mentions, modality in _pieces_with_hedges(pieces, mentions, decisions, reader):
+        for mention in piece_mentions:
+            decision = decisions[mention.start]
+            if decision.role == QuantityRole.TARGET:
+                target = reader.read(piece, mention, modality, default_year, latest)
+                latest = _Latest(piece, mention.after_end, target.indicator_start, target.indicator_end, target.action)
+                found.append(Reading(reader.quantity_of(target, mention, decision), target))
+            else:
+                found.append(Reading(reader.quantity(clause, mention, decision, marked), None))
+    return [_shift(text, r, start) for r in sorted(found, key=lambda r: r.quantity.number_start)]
+
+
+def _decisions(marked: str, pieces: list[Piece], mentions: list[Mention], rules: Rules, scopes: tuple[Scope, ...],
+               offset: int) -> dict[int, Decision]:
+    """The role of each quantity (by its start), the rules reading its sentence in the marked view."""
+    sentences: dict[int, tuple[int, int]] = {}  # sentence → (start, end)
+    for p in pieces:
+        first = sentences.get(p.sentence)
+        sentences[p.sentence] = (first[0] if first else p.start, p.end)
+    spans = sorted(sentences.values())
+    starts = [s for s, _e in spans]
+    decisions = {}
+    texts: dict[int, str] = {}
+    for m in mentions:
+        i = bisect.bisect_right(starts, m.start) - 1
+        s_start, s_end = spans[i] if i >= 0 and m.end <= spans[i][1] else (m.start, m.end)
+        sentence = texts.get(s_start)
+        if sentence is None:
+            sentence = texts[s_start] = marked[s_start:s_end]
+        decisions[m.start] = decide(sentence, m.start - s_start, m, rules, *_scoped(scopes, offset + m.start))
+    return decisions
+
+
+def _scoped(scopes: tuple[Scope, ...], pos: int) -> tuple[Decision | None, Decision | None]:
+    """The decisions of the innermost section scope and of the document scope holding `pos`
+    (document offsets), None where there is none."""
+    found: dict[str, Decision | None] = {"heading": None, "title": None}
+    for scope in scopes:
+        if scope.start > pos:
+            break
+        if pos < scope.end:
+            found[scope.where] = scope.decision
+    return found["heading"], found["title"]
 
 
 def _holds(starts: tuple[int, ...], piece: Piece) -> bool:
@@ -151,7 +219,9 @@ class _Reader:
         self.deadlines_by_end = sorted(deadlines, key=lambda d: d.end)
         self.deadline_ends = [d.end for d in self.deadlines_by_end]
         # Every "YYYY年" of the region once, (start, end, year), for the year of each target.
-        self.years = [(m.start(), m.end(), int(m.group(1))) for m in _YEAR.finditer(view)]
+        matches = list(_YEAR.finditer(view))
+        self.years = [(m.start(), m.end(), int(m.group(1))) for m in matches]
+        self.year_digits = [(m.start(), m.end(1)) for m in matches]
         self.year_ends = [end for _start, end, _year in self.years]
         self.fronts: dict[Piece, _Front] = {}
         self.action_words, self.opening_words, self.markers = _word_sets(rules)
@@ -160,6 +230,12 @@ class _Reader:
         for p in pieces:
             self.sentence_starts.setdefault(p.sentence, p.start)
             self.group_starts.setdefault((p.sentence, p.group), p.start)
+
+    def past_years(self, plan_year: int | None) -> list[tuple[int, int]]:
+        """The digits of each year written before the plan's year."""
+        if plan_year is None:
+            return []
+        return [digits for digits, (_start, _end, year) in zip(self.year_digits, self.years) if year < plan_year]
 
     def word_at(self, pos: int, words, aligned: bool = True) -> str | None:
         """The longest of `words` that starts at `pos` (on a token boundary when `aligned`)
@@ -220,7 +296,7 @@ class _Reader:
             pos += len(word)
         return _Front(pos, hedge, action, action_first)
 
-    def read(self, piece: Piece, quantity: Quantity, modality: str | None, default_year: int | None,
+    def read(self, piece: Piece, quantity: Mention, modality: str | None, default_year: int | None,
              latest: _Latest | None) -> Target:
         """The target of `quantity` in `piece`, in steps: where the indicator may be (what opens
         the piece, or what follows the number before it), the words between it and the number,
@@ -256,7 +332,45 @@ class _Reader:
             start=self.piece_start(piece), end=_trim(self.view, piece.start, piece.end)[1],
             number_start=quantity.start, number_end=quantity.end)
 
-    def _opening_span(self, piece: Piece, quantity: Quantity, latest: _Latest | None) -> _Span:
+    def quantity_of(self, target: Target, mention: Mention, decision: Decision) -> Quantity:
+        """The quantity a target was read from: its piece, indicator, comparator."""
+        return self._record(mention, decision, target.start, target.end, target.comparator, target.approximate,
+                            target.indicator_start, target.indicator_end)
+
+    def quantity(self, clause: Piece, mention: Mention, decision: Decision, marked: str) -> Quantity:
+        """A quantity of any role but `target`: its clause, the comparator written with it, its
+        subject (what follows it in the clause, else what stands before it), and for an incentive
+        whether it is a cap or a rate and who receives it."""
+        start, end = _trim(self.view, clause.start, clause.end)
+        words = self._number_words(_Span(start, mention.start, None), mention)
+        incentive = decision.role == QuantityRole.INCENTIVE
+        cap = incentive and is_cap(marked, mention, self.rules)
+        comparator = (mention.comparator_after or mention.comparator_more or words.comparator
+                      or ("<=" if cap else "="))
+        after_start, after_end = _trim(self.view, mention.after_end, end)
+        while after_start < after_end and self.view[after_start] in SUBJECT_OPENERS:
+            after_start += 1
+        subject = (after_start, after_end) if _HAN.search(self.view, after_start, after_end) else _trim(
+            self.view, self.front(clause).end if clause.start < mention.start else start, words.end)
+        quantity = self._record(mention, decision, start, end, Comparator(comparator), words.approximate,
+                                *(subject if subject[0] < subject[1] else (None, None)))
+        if incentive:
+            return quantity.evolve(cap=cap, rate=mention.category == "percent",
+                                   recipient=recipient(marked, self.view, mention, self.rules))
+        return quantity
+
+    def _record(self, mention: Mention, decision: Decision, start: int, end: int, comparator: Comparator,
+                approximate: bool, subject_start: int | None, subject_end: int | None) -> Quantity:
+        return Quantity(
+            role=QuantityRole(decision.role), role_rule=decision.rule_id, text="", written="", value=mention.value,
+            value_high=mention.value if mention.value_high is None else mention.value_high, unit=mention.unit,
+            value_base=mention.value_base,
+            value_base_high=mention.value_base if mention.value_base_high is None else mention.value_base_high,
+            base_unit=mention.base_unit, comparator=comparator, approximate=approximate, subject=None,
+            start=start, end=end, number_start=mention.start, number_end=mention.end,
+            subject_start=subject_start, subject_end=subject_end)
+
+    def _opening_span(self, piece: Piece, quantity: Mention, latest: _Latest | None) -> _Span:
         """From what opens the piece (front) to the number; a second number in the same piece
         ("压缩至30小时和1.5小时以内") starts after the first, with no action of its own."""
         opening = self.front(piece)
@@ -270,7 +384,7 @@ class _Reader:
             end -= 1
         return _Span(start, end, action)
 
-    def _number_words(self, span: _Span, quantity: Quantity) -> _NumberWords:
+    def _number_words(self, span: _Span, quantity: Mention) -> _NumberWords:
         """Comparators, kind markers, 约 and an action that follows its indicator (增资扩产项目谋划100个,
         小微企业园开工2个), read backwards from the number. They need no token boundary: jieba reads
         授信额达8亿元 as 额达."""
@@ -306,7 +420,7 @@ class _Reader:
                 return _Span(i + len(verb), span.end, verb) if adverb else _Span(span.start, i, verb)
         return span
 
-    def _indicator_fallback(self, piece: Piece, quantity: Quantity, span: _Span,
+    def _indicator_fallback(self, piece: Piece, quantity: Mention, span: _Span,
                             same_group: _Latest | None) -> _Indicator:
         """With nothing before the number, the noun may follow it (实施30项节能减碳技术改造项目), or
         the indicator is the earlier target's in the same clause group (增长10%)."""
@@ -323,22 +437,27 @@ class _Reader:
             return _Indicator(same_group.indicator_start, same_group.indicator_end, span.action)
         return _Indicator(None, None, span.action)
 
-    def _when(self, piece: Piece, quantity: Quantity, default_year: int | None) -> tuple[int | None, str | None]:
+    def _when(self, piece: Piece, quantity: Mention, default_year: int | None) -> tuple[int | None, str | None]:
         """The year (the last "YYYY年" before the number in its sentence, else the plan's) and the
-        deadline (the last deadline before the number in its clause group, in that year)."""
+        deadline (the last deadline before the number in its clause group, else the last goal year
+        before it in its sentence, in that year)."""
         sentence_start = self.sentence_starts[piece.sentence]
         year = default_year
         i = bisect.bisect_right(self.year_ends, quantity.start) - 1
         if i >= 0 and self.years[i][0] >= sentence_start:
             year = self.years[i][2]
         # A deadline reaches the targets after it in its clause group, until a period word
-        # (全年, 一年内) or another deadline takes over.
+        # (全年, 一年内) or another deadline takes over; a goal year (到2028年) its whole sentence.
         group_start = self.group_starts[(piece.sentence, piece.group)]
         j = bisect.bisect_right(self.deadline_ends, quantity.start) - 1
         deadline = self.deadlines_by_end[j] if j >= 0 and self.deadlines_by_end[j].start >= group_start else None
+        while deadline is None and j >= 0 and self.deadlines_by_end[j].start >= sentence_start:
+            if self.deadlines_by_end[j].kind == "goal_year":
+                deadline = self.deadlines_by_end[j]
+            j -= 1
         return year, deadline.value(year) if deadline else None
 
-    def kind(self, quantity: Quantity, indicator: str, kind_marker: str | None, action: str | None) -> str:
+    def kind(self, quantity: Mention, indicator: str, kind_marker: str | None, action: str | None) -> str:
         percent = quantity.category in ("percent", "percent_points")
         if kind_marker == "growth_rate" and percent:
             return "growth_rate"
@@ -373,8 +492,11 @@ def _lengths(words: frozenset[str]) -> tuple[int, ...]:
     return tuple(sorted({len(w) for w in words}, reverse=True))
 
 
-def _pieces_with_hedges(pieces: list[Piece], quantities: list[Quantity], reader: _Reader):
-    """Yield (piece, its quantities, the hedge or firmness word governing it) in order.
+def _pieces_with_hedges(pieces: list[Piece], quantities: list[Mention], decisions: dict[int, Decision],
+                        reader: _Reader):
+    """Yield (clause, piece, its quantities, the hedge or firmness word governing it) in order: a
+    clause split at 、 between two targets is several pieces, each with its targets; the clause's
+    other quantities come with it whole.
 
     A hedge governs the rest of its clause group; a later group that opens with its own
     verb leaves it, one that opens with a noun (an elliptical clause) stays under it."""
@@ -395,18 +517,21 @@ def _pieces_with_hedges(pieces: list[Piece], quantities: list[Quantity], reader:
             modality = opening.hedge
         elif piece.first_in_group and opening.action_first:
             modality = None
-        for sub, sub_quantities in _split_lists(reader.view, piece, inside):
-            yield sub, sub_quantities, modality
+        targets = [q for q in inside if decisions[q.start].role == QuantityRole.TARGET]
+        if len(targets) < len(inside):
+            yield piece, piece, [q for q in inside if decisions[q.start].role != QuantityRole.TARGET], modality
+        for sub, sub_quantities in _split_lists(reader.view, piece, targets):
+            yield piece, sub, sub_quantities, modality
 
 
-def _split_lists(view: str, piece: Piece, quantities: list[Quantity]):
+def _split_lists(view: str, piece: Piece, quantities: list[Mention]):
     """Split a piece at a 、 that stands between two numbers (新增上市3家、报会3家); a 、 between
     nouns stays inside (工业投资、制造业投资增长12%)."""
     if len(quantities) < 2:
         yield piece, quantities
         return
     start = piece.start
-    group: list[Quantity] = []
+    group: list[Mention] = []
     first = piece.first_in_group
     for q, nxt in zip(quantities, [*quantities[1:], None]):
         group.append(q)
@@ -427,14 +552,25 @@ def _trim(view: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _shift(text: str, t: Target, offset: int) -> Target:
+def _shift(text: str, reading: Reading, offset: int) -> Reading:
     """Region offsets to document offsets; words as written (the view is folded)."""
     def moved(pos: int | None) -> int | None:
         return None if pos is None else pos + offset
 
+    q = reading.quantity
+    subject_start, subject_end = moved(q.subject_start), moved(q.subject_end)
+    quantity = q.evolve(start=q.start + offset, end=q.end + offset, text=text[q.start + offset:q.end + offset],
+                        written=text[q.number_start + offset:q.number_end + offset],
+                        number_start=q.number_start + offset, number_end=q.number_end + offset,
+                        subject=None if subject_start is None else text[subject_start:subject_end],
+                        subject_start=subject_start, subject_end=subject_end)
+    t = reading.target
+    if t is None:
+        return Reading(quantity, None)
     indicator_start, indicator_end = moved(t.indicator_start), moved(t.indicator_end)
-    return t.evolve(
+    target = t.evolve(
         start=t.start + offset, end=t.end + offset, text=text[t.start + offset:t.end + offset],
         indicator=None if indicator_start is None else text[indicator_start:indicator_end],
         indicator_start=indicator_start, indicator_end=indicator_end,
         number_start=moved(t.number_start), number_end=moved(t.number_end))
+    return Reading(quantity, target)

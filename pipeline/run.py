@@ -53,7 +53,7 @@ class Parser:
         normalised = normalise(raw.text)
         text = normalised.text
         seg = segment(text, rules, raw.tables)
-        targets, target_findings = extract(text, seg, rules)
+        quantities, targets, target_findings = extract(text, seg, rules)
         targets = place_targets(targets, raw.provenance, normalised)
         responsibilities, resolve_findings = resolve(text, seg, rules)
         annex_rows, link_findings = link(text, seg.sections, seg.annex_rows, targets, responsibilities, rules)
@@ -70,6 +70,7 @@ class Parser:
             sections=seg.sections,
             annex_title=seg.annex_title,
             annex_rows=annex_rows,
+            quantities=quantities,
             targets=targets,
             responsibilities=responsibilities,
             findings=tuple(findings),

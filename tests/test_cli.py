@@ -18,7 +18,8 @@ def test_parse_writes_json_and_tables_with_bom(tmp_path):
     data = json.loads((tmp_path / "yueqing-2023-manufacturing-plan.json").read_text(encoding="utf-8"))
     assert data["schema_version"] and data["document"]["date"] == "2023-01-28"
     assert len(data["targets"]) == 162 and len(data["annex_rows"]) == 50
-    for name in ("documents", "sections", "annex_rows", "targets", "responsibilities", "findings", "by_unit"):
+    for name in ("documents", "sections", "annex_rows", "quantities", "targets", "responsibilities", "findings",
+                 "by_unit"):
         raw = (tmp_path / f"{name}.csv").read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf"), name
     targets = (tmp_path / "targets.csv").read_text(encoding="utf-8-sig").splitlines()

@@ -66,7 +66,7 @@ def test_a_row_with_a_missing_column_names_file_and_line(rules_copy):
 
 def test_a_bad_pattern_and_a_bad_value_are_refused(rules_copy):
     with open(rules_copy / "non_targets.tsv", "a", encoding="utf-8") as f:
-        f.write("broken\t(unclosed\ta\tb\tc\td\n")
+        f.write("broken\tother\t(unclosed\ta\tb\tc\td\n")
     with pytest.raises(rules.RuleError, match="rules/non_targets.tsv:.*bad pattern"):
         rules.load(rules_copy)
     (rules_copy / "non_targets.tsv").write_text("", encoding="utf-8")
@@ -90,8 +90,9 @@ def test_name_pattern_marks_its_example_and_keeps_the_real_target(name):
 def test_a_bad_name_pattern_names_the_rule(rules_copy):
     from policyparse.extractors import nlp
 
-    (rules_copy / "names.jsonl").write_text('{"id": "bad", "label": "NAME", "pattern": [{"TEXT": {"REGEX": "("}}],'
-                                            ' "example": "x", "excluded": "x"}\n', encoding="utf-8")
+    (rules_copy / "names.jsonl").write_text('{"id": "bad", "label": "NAME", "role": "other", "pattern": '
+                                            '[{"TEXT": {"REGEX": "("}}], "example": "x", "excluded": "x"}\n',
+                                            encoding="utf-8")
     with pytest.raises(rules.RuleError, match="rules/names.jsonl: pattern 'bad'"):
         nlp.language(rules.load(rules_copy))
 

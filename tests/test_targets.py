@@ -133,7 +133,7 @@ def test_year_comes_from_the_sentence_else_the_plan():
     ("1,200个", Decimal(1200), "个"),
 ])
 def test_numerals(text, value, unit):
-    [q], _ = find_quantities(text, RULES)
+    [q] = find_quantities(text, RULES)
     assert (q.value, q.unit) == (value, unit)
 
 

@@ -317,8 +317,10 @@ class _Reader:
             # whose number comes with its own verb (增长, 提高到, 突破) does not. A bound word (不少于) is no verb.
             action = same_group.action
         indicator = self.view[found.start:found.end] if found.start is not None else ""
-        comparator = (quantity.comparator_after or quantity.comparator_more or words.comparator
-                      or (">=" if quantity.value_high is not None else "="))
+        # An approximate value (300家左右, 约300家) is `=` whatever bound word stands with it.
+        comparator = "=" if words.approximate else (quantity.comparator_after or quantity.comparator_more
+                                                     or words.comparator
+                                                     or (">=" if quantity.value_high is not None else "="))
         year, deadline = self._when(piece, quantity, default_year)
         return Target(
             text="", indicator=indicator if found.start is not None else None, indicator_start=found.start,
@@ -350,8 +352,12 @@ class _Reader:
         after_start, after_end = _trim(self.view, mention.after_end, end)
         while after_start < after_end and self.view[after_start] in SUBJECT_OPENERS:
             after_start += 1
-        subject = (after_start, after_end) if _HAN.search(self.view, after_start, after_end) else _trim(
-            self.view, self.front(clause).end if clause.start < mention.start else start, words.end)
+        before = _trim(self.view, self.front(clause).end if clause.start < mention.start else start, words.end)
+        # What a condition measures stands before its number (年营收超1000万元); what an incentive or a
+        # span gives follows it (最高3万元的一次性奖励, 最长60个月的安居补贴).
+        prefer_before = decision.role == QuantityRole.ELIGIBILITY and before[0] < before[1]
+        subject = before if prefer_before or not _HAN.search(self.view, after_start, after_end) else (
+            after_start, after_end)
         quantity = self._record(mention, decision, start, end, Comparator(comparator), words.approximate,
                                 *(subject if subject[0] < subject[1] else (None, None)))
         if incentive:
@@ -427,6 +433,8 @@ class _Reader:
         if span.start < span.end:
             return _Indicator(*span)
         after_start, after_end = _trim(self.view, quantity.after_end, _trim(self.view, piece.start, piece.end)[1])
+        while after_start < after_end and self.view[after_start] in SUBJECT_OPENERS:  # 两万平方米的专业化智创空间
+            after_start += 1
         if after_start < after_end and _HAN.search(self.view, after_start, after_end):
             # 两家园区创成省级绿色低碳园区: the verb in the phrase governs what follows it.
             for i in range(after_start, after_end):

@@ -9,7 +9,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from policyparse import diff, emit, emit_diff, emit_report, emit_xlsx, evaluate, golden, report
+from policyparse import (
+    diff,
+    emit,
+    emit_diff,
+    emit_report,
+    emit_xlsx,
+    evaluate,
+    evaluate_quantities,
+    golden,
+    real_golden,
+    report,
+)
 from policyparse.documents import Failure, documents, load_one
 from policyparse.errors import BatchError, PolicyParseError
 from policyparse.limits import (
@@ -23,7 +34,7 @@ from policyparse.limits import (
 from policyparse.messages import Messages
 from policyparse.model import Document
 from policyparse.rules import RuleError
-from policyparse.run import Parser, default_parser
+from policyparse.run import Parser, default_parser, doc_id_for
 
 PROG = "policyparse"
 _log = Messages(PROG)  # main() sets --quiet and --json-logs
@@ -185,12 +196,18 @@ def cmd_golden(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
+    golden_dir, parser = Path(args.golden_dir), _parser(args)
+    # A real document's golden folder (tests/golden/real/README.md) is scored quantity by quantity.
+    real = [p for p in args.inputs if real_golden.is_real_golden(golden_dir / doc_id_for(p))]
+    seed_like = [p for p in args.inputs if p not in real]
     try:
-        total, per_document = evaluate.evaluate(args.inputs, Path(args.golden_dir), _parser(args))
+        if seed_like:
+            print(evaluate.report(*evaluate.evaluate(seed_like, golden_dir, parser)))
+        if real:
+            print(evaluate_quantities.report(evaluate_quantities.evaluate(real, golden_dir, parser)))
     except PolicyParseError as exc:
         _error(exc.path, exc.reason)
         return 1
-    print(evaluate.report(total, per_document))
     return 0
 
 
@@ -307,7 +324,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="rewrite the golden files from the parser's output (review the diff before committing)")
     g.set_defaults(func=cmd_golden)
 
-    e = sub.add_parser("evaluate", help="score target extraction against golden files (precision, recall, fields)")
+    e = sub.add_parser("evaluate", help="score target extraction against golden files (precision, recall, fields); "
+                                        "for a real document's golden folder, every quantity and its role")
     e.add_argument("inputs", nargs="+", metavar="INPUT")
     e.add_argument("--golden-dir", required=True, metavar="DIR",
                    help="the folder of golden files, one folder per doc_id (this project's: tests/golden)")

@@ -17,15 +17,16 @@ from typing import NamedTuple
 
 import regex
 
+from policyparse.extractors.guards import required_chars
 from policyparse.extractors.nlp import name_spans
 from policyparse.extractors.numerals import ARABIC, CHINESE, parse_arabic, parse_chinese, split_magnitude
 from policyparse.extractors.text import fold, token_bounds
-from policyparse.rules import Rules
+from policyparse.rules import NonTargetRule, Rules
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A quantity as the text writes it: where, its value and unit, and the words written with it."""
+class Mention(NamedTuple):
+    """A quantity as the text writes it: where, its value and unit, and the words written with it.
+    (A named tuple: a document has hundreds, and a tuple is made 3x faster than a frozen dataclass.)"""
 
     start: int  # the numeral (or 百分之)
     end: int  # the end of the unit
@@ -138,21 +139,39 @@ class _Labelled:
 
     def at(self, start: int, end: int) -> Label | None:
         """The first label covering any character of text[start:end], None when none does."""
-        first = min((i for i in self.marks[start:end] if i), default=0)
-        return self.labels[first - 1] if first else None
+        covered = self.marks[start:end]
+        if not any(covered):
+            return None
+        return self.labels[min(i for i in covered if i) - 1]
 
 
-def labels(folded: str, bounds: set[int], spans: list[tuple[int, int]], starts: tuple[int, ...],
-           rules: Rules) -> list[Label]:
-    """Spans of `folded` that the non-target rules (regex) and the name patterns (spaCy, over
-    the jieba words at `bounds`, within `spans`) mark as names, labels or parameters, in rule
-    order. `starts`: where the scan found a quantity may start."""
+@functools.cache
+def _guarded(rules: Rules) -> tuple[tuple[NonTargetRule, frozenset[str] | None], ...]:
+    """Each non-target rule with the characters one of which its every match holds."""
+    return tuple((rule, required_chars(rule.pattern.pattern)) for rule in rules.non_targets)
+
+
+def rule_labels(folded: str, rules: Rules) -> list[Label]:
+    """Spans of `folded` that the non-target rules mark as names, labels, dates or parameters, in
+    rule order."""
     found = []
-    for rule in rules.non_targets:
+    present = set(folded)
+    for rule, required in _guarded(rules):
+        if required is not None and required.isdisjoint(present):
+            continue
         group = "x" if "x" in rule.pattern.groupindex else 0
         for m in rule.pattern.finditer(folded):
             if m.end(group) > m.start(group):  # an empty match covers no number
                 found.append(Label(m.start(group), m.end(group), rule.rule_id, rule.role))
+    return found
+
+
+def labels(folded: str, bounds: set[int], spans: list[tuple[int, int]], starts: tuple[int, ...],
+           rules: Rules, found: list[Label] | None = None) -> list[Label]:
+    """The rule labels of `folded` (`found`, when the caller has them), then the spans the name
+    patterns (spaCy, over the jieba words at `bounds`, within `spans`) mark as names. `starts`:
+    where the scan found a quantity may start."""
+    found = rule_labels(folded, rules) if found is None else list(found)
     # Name patterns only matter where a number is still standing after the regex rules.
     marked = bytearray(len(folded) + 1)
     for x in found:
@@ -172,12 +191,13 @@ def labels(folded: str, bounds: set[int], spans: list[tuple[int, int]], starts: 
 
 
 def find_quantities(text: str, rules: Rules, bounds: set[int] | None = None, spans: list[tuple[int, int]] | None = None,
-                    scanned: Scan | None = None) -> list[Mention]:
+                    scanned: Scan | None = None, found_labels: list[Label] | None = None) -> list[Mention]:
     """Quantities in `text`, each with the label it stands in, if any (a number in a label of
     role `none`, a date or an ordinal, is no quantity). `bounds` are the jieba word boundaries of
     `text` where it matters: throughout the `spans` that hold numbers. When not given, all of
     the text is segmented and searched. `scanned`: the caller's scan of the folded text, so the
-    patterns run once."""
+    patterns run once; `found_labels`: the caller's rule labels of it (rule_labels), at least
+    wherever a number may stand."""
     folded = fold(text)
     if bounds is None:
         bounds = token_bounds(folded, rules)
@@ -186,8 +206,8 @@ def find_quantities(text: str, rules: Rules, bounds: set[int] | None = None, spa
         spans = [(0, len(folded))]
     if scanned is None:
         scanned = scan(folded, rules)
-    found_labels = labels(folded, bounds, spans, scanned.starts, rules)
-    labelled = _Labelled(len(folded), found_labels) if found_labels else None
+    all_labels = labels(folded, bounds, spans, scanned.starts, rules, found_labels)
+    labelled = _Labelled(len(folded), all_labels) if all_labels else None
     taken = _Taken(len(folded))
     found: list[Mention] = []
 

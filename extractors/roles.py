@@ -4,34 +4,32 @@ other) and the rule that decided it; for an incentive, whether it is a cap and w
 A number that stands in a label (rules/non_targets.tsv, rules/names.jsonl) has the label's role.
 Any other is decided by rules/quantity_roles.tsv: patterns over the words around the number,
 tried in order, the first that applies wins, the last (`{N}` alone) is the default. The rules
-read a view of the region in which every quantity is a run of marks (rules.NUMBER_MARKS), so a
+read a view of the sentence in which every quantity is a run of marks (rules.NUMBER_MARKS), so a
 rule says "a number" with {N} or {Q} whatever its digits, unit or magnitude; each rule is a
-lookbehind and a lookahead around the number, so it is tried at the number only (one `match`
-per quantity: all the rules of a unit category are one pattern, alternatives in file order)."""
+lookbehind and a lookahead around the number, so it is tried at the number only, and only when
+its sentence holds one of the characters every match of the rule holds (extractors/guards.py):
+a number meets the few rules whose words its sentence has, not the whole table.
+A scope (rules/role_scopes.tsv) stands in for what the rules would make a target: a section's
+always, the document's where only the default spoke."""
 from __future__ import annotations
 
 import functools
-import importlib
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import regex
 
+from policyparse.extractors.guards import required_sets
 from policyparse.extractors.quantities import Mention
-from policyparse.rules import NUMBER_MARKS, PAST_MARK, QuantityRoleRule, Rules, expand_marks
+from policyparse.model import QuantityRole
+from policyparse.rules import NUMBER_MARKS, PAST_MARK, Rules
 
 NUMBER_CHARS = frozenset(NUMBER_MARKS)
-# The commonest characters of the genre: a rule is keyed on a rarer character of its words where it
-# has one (年薪 on 薪, not 年), so that fewer sentences wake it.
-COMMON = frozenset("的一是在不了有和人这中大为上个国我以要时来用们生到作地于出就分对成会可主发年动同工也能下过"
-                   "子产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制"
-                   "机当使点从业本去把性好应开合还因由其些然前外天政四日社义事平形相全表间样与关各重新线内数正心"
-                   "反明看原又么利比或但质气第向道命此变条只没结解问意建月公无系很情者最立代想通并提直题党程展"
-                   "五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别手角期根"
-                   "论运农指几九区强放决西被干做必战先回则任取据处世车市县省支持推动加快提升服务创新企业项目")
+# Where a rule's guard needs another number ({Q}): held by a sentence with two numbers or more.
+OTHER_NUMBER = "\ue003"
 
 
 class Decision(NamedTuple):
-    role: str
+    role: QuantityRole
     rule_id: str
 
 
@@ -51,25 +49,12 @@ def marked_view(view: str, mentions: list[Mention], past_years: list[tuple[int, 
     return "".join(parts)
 
 
-def decide(marked: str, pos: int, mention: Mention, rules: Rules, section: Decision | None = None,
-           document: Decision | None = None) -> Decision:
-    """The role of a quantity, by its label or else by the first role rule that applies. `marked`
-    is the marked view of its sentence (the rules see no further), `pos` where the quantity starts
-    there. A section's scope (role_scopes.tsv: its heading says 申报条件) decides what the rules
-    would make a target; the document's (its title says 报告) what only the default rule decides."""
-    if mention.label is not None:
-        return Decision(mention.label.role, mention.label.rule_id)
-    index = _index(rules)
-    rule = index.first(marked, pos, mention.category, goals=document is not None and section is None)
-    if rule.role == "target":
-        if section is not None:
-            return section
-        if document is not None and rule is rules.quantity_roles[-1]:
-            return document
-    return Decision(rule.role, rule.rule_id)
+def rule_index(rules: Rules) -> RuleIndex:
+    """The role rules of a rule set, indexed for deciding (made once per rule set)."""
+    return _index(rules)
 
 
-class _RuleIndex:
+class RuleIndex:
     """The role rules of a rule set with, for each, the characters one of which any text it matches
     must hold (None: no such set): a sentence without any of them is not tried against the rule. So
     a quantity meets only the few rules whose words its sentence holds, whatever their number."""
@@ -80,106 +65,79 @@ class _RuleIndex:
         # the default decides: they are read where a document scope makes the default another role.
         last_other = max((i for i, r in enumerate(self.rules) if r.role != "target"), default=-1)
         self.goals = sum(1 << i for i in range(last_other + 1, len(self.rules) - 1))
-        self.always = 0  # the rules tried everywhere, as a bit set
-        self.by_char: dict[str, int] = {}
+        # Each rule needs one character of each of (up to) two sets in its sentence: a bit set of the
+        # rules each character serves as the first, and as the second; {Q} (another number) counts
+        # as the character OTHER_NUMBER, which a sentence with two numbers or more holds.
+        self.always = 0  # the rules tried everywhere
+        self.single = 0  # the rules with one set only
+        self.first: dict[str, int] = {}
+        self.second: dict[str, int] = {}
         for i, rule in enumerate(self.rules):
-            chars = required_chars(rule.source)
-            if chars is None:
+            guard = (rule.source.replace("{N}", NUMBER_MARKS[0]).replace("{Q}", OTHER_NUMBER)
+                     .replace("{PAST}", PAST_MARK))
+            sets = required_sets(guard, NUMBER_CHARS)
+            if not sets:
                 self.always |= 1 << i
-            else:
+            if len(sets) == 1:
+                self.single |= 1 << i
+            for chars, by_char in zip(sets, (self.first, self.second)):
                 for ch in chars:
-                    self.by_char[ch] = self.by_char.get(ch, 0) | 1 << i
+                    by_char[ch] = by_char.get(ch, 0) | 1 << i
+        self.chars = frozenset(self.first) | frozenset(self.second)
+        self.last = len(self.rules) - 1  # the default
         categories = {u.category for u in rules.units.values()} | {"unknown"}
         self.by_category = {c: sum(1 << i for i, r in enumerate(self.rules)
                                    if r.categories is None or c in r.categories) for c in categories}
-        self.sentence_masks: dict[str, int] = {}
+        # Each rule's decision, made once (a document asks for one per number).
+        self.decisions = [Decision(QuantityRole(r.role), r.rule_id) for r in self.rules]
+        self.label_decisions: dict[tuple[str, str], Decision] = {}
 
-    def first(self, marked: str, pos: int, category: str, goals: bool) -> QuantityRoleRule:
-        """The first rule, in file order, that applies at `pos` (the trailing target rules only with
-        `goals`); the default always does."""
-        mask = self.sentence_masks.get(marked)
-        if mask is None:
-            mask = self.always
-            by_char = self.by_char
-            for ch in set(marked):
-                mask |= by_char.get(ch, 0)
-            if len(self.sentence_masks) > 4096:  # a sentence is met again in an annex, rarely after
-                self.sentence_masks.clear()
-            self.sentence_masks[marked] = mask
-        mask &= self.by_category[category]
-        if not goals:
+    def labelled(self, role: str, rule_id: str) -> Decision:
+        """The decision of a non-target rule or a name pattern."""
+        found = self.label_decisions.get((role, rule_id))
+        if found is None:
+            found = self.label_decisions[role, rule_id] = Decision(QuantityRole(role), rule_id)
+        return found
+
+    def sentence_mask(self, sentence: str) -> int:
+        """The rules (a bit set) whose characters the sentence holds: the only ones it may wake."""
+        first = second = 0
+        present = self.chars.intersection(sentence)  # the few the rules care for
+        if NUMBER_MARKS[0] in sentence and NUMBER_MARKS[1] in sentence:  # the marks alternate: two numbers
+            present = present | {OTHER_NUMBER}
+        for ch in present:
+            first |= self.first.get(ch, 0)
+            second |= self.second.get(ch, 0)
+        return self.always | first & (second | self.single)
+
+    def decide(self, sentence: str, mask: int, pos: int, mention: Mention, section: Decision | None,
+               document: Decision | None) -> Decision:
+        """The role of a quantity, by its label or else by the first role rule that applies. `sentence`
+        is the marked view of its sentence (the rules see no further), `mask` its sentence_mask, `pos`
+        where the quantity starts in it. A section's scope (role_scopes.tsv: its heading says 申报条件)
+        decides what the rules would make a target; the document's (its title is not a plan's) what
+        only the default decides, the trailing target rules read where it stands."""
+        if mention.label is not None:
+            return self.labelled(mention.label.role, mention.label.rule_id)
+        mask &= self.by_category[mention.category]
+        if document is None or section is not None:
             mask &= ~self.goals
+        rules = self.rules
+        last = self.last
+        i = last
         while mask:
             low = mask & -mask
-            rule = self.rules[low.bit_length() - 1]
-            if rule.pattern.match(marked, pos):
-                return rule
+            i = low.bit_length() - 1
+            if i == last or rules[i].pattern.match(sentence, pos):  # the default needs no trying
+                break
             mask ^= low
-        return self.rules[-1]
-
-
-@functools.cache
-def _index(rules: Rules) -> _RuleIndex:
-    return _RuleIndex(rules)
-
-
-def required_chars(source: str) -> frozenset[str] | None:
-    """The characters one of which any text the rule `source` matches holds (other than the marks of
-    numbers), or None when the pattern does not say (Python's own parser reads it; a pattern it
-    cannot read, \\p{Han} say, is tried everywhere)."""
-    try:
-        tree = _sre("_parser").parse(expand_marks(source.replace("{N}", NUMBER_MARKS[0])))
-    except Exception:  # syntax only the regex module reads
-        return None
-    return _required(list(tree))
-
-
-def _required(items) -> frozenset[str] | None:
-    """Of a sequence: the best set one of its required items gives (the fewest common characters,
-    then the fewest characters)."""
-    best = None
-    for op, av in items:
-        found = _required_item(op, av)
-        if found and (best is None or _cost(found) < _cost(best)):
-            best = found
-    return best
-
-
-def _cost(chars: frozenset[str]) -> tuple[int, int]:
-    return len(chars & COMMON), len(chars)
-
-
-def _sre(name: str) -> Any:
-    """A module of the standard library's regex engine: re._parser reads a pattern into a tree of
-    opcodes, re._constants names them (Python 3.11+)."""
-    return importlib.import_module(f"re.{name}")
-
-
-def _required_item(op, av) -> frozenset[str] | None:
-    c = _sre("_constants")
-
-    if op is c.LITERAL:
-        ch = chr(av)
-        return None if ch in NUMBER_CHARS else frozenset(ch)
-    if op is c.IN and av and av[0][0] is not c.NEGATE and all(kind is c.LITERAL for kind, _ in av):
-        return frozenset(chr(code) for _, code in av) - NUMBER_CHARS or None
-    if op is c.SUBPATTERN:
-        return _required(list(av[-1]))
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-        return _required(list(av[2])) if av[0] >= 1 else None
-    if op is c.ATOMIC_GROUP:
-        return _required(list(av))
-    if op is c.ASSERT:  # a lookaround looks at the text too
-        return _required(list(av[1]))
-    if op is c.BRANCH:
-        union: frozenset[str] = frozenset()
-        for branch in av[1]:  # each alternative must give its own set
-            found = _required(list(branch))
-            if found is None:
-                return None
-            union |= found
-        return union
-    return None
+        decision = self.decisions[i]
+        if decision.role is QuantityRole.TARGET:
+            if section is not None:
+                return section
+            if document is not None and i == last:
+                return document
+        return decision
 
 
 def is_cap(marked: str, mention: Mention, rules: Rules) -> bool:
@@ -188,15 +146,16 @@ def is_cap(marked: str, mention: Mention, rules: Rules) -> bool:
     return pattern is not None and pattern.match(marked, mention.start) is not None
 
 
-def recipient(marked: str, text: str, mention: Mention, rules: Rules) -> str | None:
-    """Who receives an incentive, where the sentence names them (the recipient rules' group `who`),
-    as `text` writes it."""
+def recipient(marked: str, mention: Mention, rules: Rules) -> tuple[int, int] | None:
+    """Where the sentence names who receives an incentive (the recipient rules' group `who`)."""
     pattern = _term_patterns(rules).get("recipient")
     m = pattern.match(marked, mention.start) if pattern is not None else None
-    if m is None:
-        return None
-    start, end = m.span("who")
-    return text[start:end].strip() or None
+    return None if m is None else m.span("who")
+
+
+@functools.cache
+def _index(rules: Rules) -> RuleIndex:
+    return RuleIndex(rules)
 
 
 @functools.cache

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import bisect
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import regex
 
 from policyparse.extractors.deadlines import Deadline, find_deadlines
-from policyparse.extractors.quantities import Mention, find_quantities, scan
-from policyparse.extractors.roles import Decision, decide, is_cap, marked_view, recipient
-from policyparse.extractors.text import Piece, clauses, fold, word_bounds
-from policyparse.model import Comparator, Kind, Quantity, QuantityRole, Target
+from policyparse.extractors.quantities import Label, Mention, find_quantities, rule_labels, scan
+from policyparse.extractors.roles import Decision, is_cap, marked_view, recipient, rule_index
+from policyparse.extractors.text import Excerpt, Piece, clauses, fold, word_bounds
+from policyparse.model import Comparator, Kind, Quantity, QuantityRole, Source, Target
 from policyparse.rules import Rules
 
 _LEADING_YEAR = regex.compile(r"\s*(?:(?:19|20)\d{2}\s*年(?![底末前内中初月第上下0-9]))?\s*")
@@ -36,6 +37,9 @@ PAIR_JOINERS = "和及与、 \u3000"
 OPENING = 12
 # What opens the words after a number without being what it is about (最高3万元的一次性奖励).
 SUBJECT_OPENERS = "的之"
+# The vocabularies by their values: a dict is read faster than an enum is called.
+COMPARATORS = {c.value: c for c in Comparator}
+KINDS = {k.value: k for k in Kind}
 
 
 class Reading(NamedTuple):
@@ -43,6 +47,33 @@ class Reading(NamedTuple):
 
     quantity: Quantity
     target: Target | None
+
+
+class Place(NamedTuple):
+    """Where a record stands, as the dataset says it: set on each record as it is made."""
+
+    source: Source
+    section_path: str | None
+    annex_seq: str | None
+
+
+NOWHERE = Place(Source.BODY, None, None)
+
+
+class Numbering:
+    """The ids of a document's quantities and targets (Q0001…, T0001…), given as they are read."""
+
+    def __init__(self) -> None:
+        self.quantities = 0
+        self.targets = 0
+
+    def quantity(self) -> str:
+        self.quantities += 1
+        return f"Q{self.quantities:04d}"
+
+    def target(self) -> str:
+        self.targets += 1
+        return f"T{self.targets:04d}"
 
 
 class Scope(NamedTuple):
@@ -64,12 +95,15 @@ def find_targets(text: str, start: int, end: int, rules: Rules, default_year: in
 
 def read_quantities(text: str, start: int, end: int, rules: Rules, default_year: int | None = None,
                     masked: tuple[tuple[int, int], ...] = (), breaks: tuple[int, ...] = (),
-                    scopes: tuple[Scope, ...] = ()) -> list[Reading]:
+                    scopes: tuple[Scope, ...] = (), place: Callable[[int], Place] | None = None,
+                    numbering: Numbering | None = None) -> list[Reading]:
     """Every quantity in text[start:end] with its role, and the target read from each of role
     `target`; offsets are into `text`. `masked` spans (responsibility notes, heading numbers) are
     read as blank; `breaks` are offsets that end a sentence (where a heading's title ends).
     Sentences never run past `start`/`end`: a table cell is its own region. `scopes`, ascending
-    by start, nested or apart: where the default role is another (the innermost holds)."""
+    by start, nested or apart: where the default role is another (the innermost holds). `place`
+    says where the record of a clause starting at an offset stands, `numbering` gives the ids: the
+    stage that reads a document passes both, so that each record is made once, whole."""
     region = _blank(text, start, end, masked)
     view = fold(region)
     pieces = clauses(view, 0, len(view), rules, frozenset(b - start for b in breaks if start <= b < end))
@@ -77,14 +111,30 @@ def read_quantities(text: str, start: int, end: int, rules: Rules, default_year:
     candidates = scanned.starts
     if not candidates:  # no number, no quantity
         return []
-    reader = _Reader(view, set(), pieces, find_deadlines(view, rules), rules)
+    with_number = [_holds(candidates, piece) for piece in pieces]
+    numbered_sentences = {piece.sentence for piece, number in zip(pieces, with_number) if number}
+    sentence_spans = _sentence_spans(pieces, numbered_sentences)
+    # Deadlines and labels matter only in the sentences with a number: they are found there alone.
+    excerpt = Excerpt(view, sentence_spans)
+    deadlines = [d._replace(start=excerpt.back(d.start), end=excerpt.back(d.end))
+                 for d in find_deadlines(excerpt.text, rules)]
+    found_labels = [x._replace(start=excerpt.back(x.start), end=excerpt.back(x.end))
+                    for x in rule_labels(excerpt.text, rules)]
+    # A number no label but one of role `none` covers (a date, an ordinal) is no quantity: a piece
+    # that holds no other needs no reading.
+    live = _live(candidates, found_labels, len(view))
+    if not live:
+        return []
+    if len(live) < len(candidates):
+        with_number = [_holds(live, piece) for piece in pieces]
+        numbered_sentences = {piece.sentence for piece, number in zip(pieces, with_number) if number}
+        sentence_spans = _sentence_spans(pieces, numbered_sentences)
+    numbered = [(piece.start, piece.end) for piece, number in zip(pieces, with_number) if number]
+    reader = _Reader(view, set(), pieces, deadlines, rules, text, start, place, numbering)
     # Word boundaries are needed where a number stands; elsewhere only at the opening of a
     # piece that may start or end the reach of a hedge (one with a hedge, or a group's first)
     # in a sentence with a number, and there only when it opens with a word that front() reads.
     hedges = rules.hedges
-    with_number = [_holds(candidates, piece) for piece in pieces]
-    numbered = [(piece.start, piece.end) for piece, number in zip(pieces, with_number) if number]
-    numbered_sentences = {piece.sentence for piece, number in zip(pieces, with_number) if number}
     for piece, number in zip(pieces, with_number):
         if number:
             reader.bounds.update(piece.start + b for b in word_bounds(view[piece.start:piece.end], rules))
@@ -93,41 +143,69 @@ def read_quantities(text: str, start: int, end: int, rules: Rules, default_year:
               and reader.may_open_with_word(piece)):
             opening = min(piece.end, piece.start + OPENING)
             reader.bounds.update(piece.start + b for b in word_bounds(view[piece.start:opening], rules))
-    mentions = find_quantities(region, rules, reader.bounds, numbered, scanned)
+    mentions = find_quantities(region, rules, reader.bounds, numbered, scanned, found_labels)
     marked = marked_view(view, mentions, reader.past_years(default_year))
-    decisions = _decisions(marked, pieces, mentions, rules, scopes, start)
+    decisions = _decisions(marked, sentence_spans, mentions, rules, scopes, start)
     found: list[Reading] = []
     latest = None
-    for clause, piece, piece_mentions, modality in _pieces_with_hedges(pieces, mentions, decisions, reader):
-        for mention in piece_mentions:
+    for clause, modality, readings in _pieces_with_hedges(pieces, mentions, decisions, reader):
+        for mention, piece in readings:  # in the order they are written
             decision = decisions[mention.start]
-            if decision.role == QuantityRole.TARGET:
-                target = reader.read(piece, mention, modality, default_year, latest)
-                latest = _Latest(piece, mention.after_end, target.indicator_start, target.indicator_end, target.action)
-                found.append(Reading(reader.quantity_of(target, mention, decision), target))
-            else:
+            if piece is None:
                 found.append(Reading(reader.quantity(clause, mention, decision, marked), None))
-    return [_shift(text, r, start) for r in sorted(found, key=lambda r: r.quantity.number_start)]
+                continue
+            quantity, target = reader.read(piece, mention, decision, modality, default_year, latest)
+            found.append(Reading(quantity, target))
+            # The indicator carried on in the view's offsets (the record holds the document's).
+            indicator_start, indicator_end = target.indicator_start, target.indicator_end
+            latest = _Latest(piece, mention.after_end, None if indicator_start is None else indicator_start - start,
+                             None if indicator_end is None else indicator_end - start, target.action)
+    return found
 
 
-def _decisions(marked: str, pieces: list[Piece], mentions: list[Mention], rules: Rules, scopes: tuple[Scope, ...],
-               offset: int) -> dict[int, Decision]:
-    """The role of each quantity (by its start), the rules reading its sentence in the marked view."""
-    sentences: dict[int, tuple[int, int]] = {}  # sentence → (start, end)
+def _live(starts: tuple[int, ...], labels: list[Label], length: int) -> tuple[int, ...]:
+    """The `starts` (offsets of a text of `length`) where a quantity may still stand: not inside a
+    label of role none unless inside one of another role too (a year inside a quoted name is the
+    name's)."""
+    if not any(x.role == "none" for x in labels):
+        return starts
+    covered = bytearray(length + 1)  # 1: in a label of role none only; 2: in one of another role
+    for x in sorted(labels, key=lambda x: x.role != "none"):  # the others after, over them
+        covered[x.start:x.end] = (b"\x01" if x.role == "none" else b"\x02") * (x.end - x.start)
+    return tuple(c for c in starts if covered[c] != 1)
+
+
+def _sentence_spans(pieces: list[Piece], sentences: set[int]) -> list[tuple[int, int]]:
+    """The span of each of `sentences`, from its first piece to its last, in order."""
+    spans: dict[int, tuple[int, int]] = {}
     for p in pieces:
-        first = sentences.get(p.sentence)
-        sentences[p.sentence] = (first[0] if first else p.start, p.end)
-    spans = sorted(sentences.values())
-    starts = [s for s, _e in spans]
+        if p.sentence in sentences:
+            first = spans.get(p.sentence)
+            spans[p.sentence] = (first[0] if first else p.start, p.end)
+    return sorted(spans.values())
+
+
+def _decisions(marked: str, sentence_spans: list[tuple[int, int]], mentions: list[Mention], rules: Rules,
+               scopes: tuple[Scope, ...], offset: int) -> dict[int, Decision]:
+    """The role of each quantity (by its start): the rules read its sentence (of `sentence_spans`,
+    those with a number) in the marked view, the scopes its place (a sentence never crosses a
+    heading)."""
+    index = rule_index(rules)
+    spans = iter(sentence_spans)
+    s_start = s_end = -1
+    sentence = ""
+    mask = 0
+    section = document = None
     decisions = {}
-    texts: dict[int, str] = {}
-    for m in mentions:
-        i = bisect.bisect_right(starts, m.start) - 1
-        s_start, s_end = spans[i] if i >= 0 and m.end <= spans[i][1] else (m.start, m.end)
-        sentence = texts.get(s_start)
-        if sentence is None:
-            sentence = texts[s_start] = marked[s_start:s_end]
-        decisions[m.start] = decide(sentence, m.start - s_start, m, rules, *_scoped(scopes, offset + m.start))
+    for m in mentions:  # ascending, as the spans are
+        while m.start >= s_end:
+            s_start, s_end = next(spans, (m.start, len(marked)))
+            if s_start <= m.start < s_end:
+                sentence = marked[s_start:s_end]
+                mask = index.sentence_mask(sentence)
+                if scopes:
+                    section, document = _scoped(scopes, offset + s_start)
+        decisions[m.start] = index.decide(sentence, mask, m.start - s_start, m, section, document)
     return decisions
 
 
@@ -209,8 +287,15 @@ class _Front:
 
 
 class _Reader:
-    def __init__(self, view: str, bounds: set[int], pieces: list[Piece], deadlines: list[Deadline], rules: Rules):
+    def __init__(self, view: str, bounds: set[int], pieces: list[Piece], deadlines: list[Deadline], rules: Rules,
+                 text: str, offset: int, place: Callable[[int], Place] | None, numbering: Numbering | None):
         self.view = view
+        # The records it makes hold offsets into the document and its words as written (the view is
+        # folded), where they stand and their ids.
+        self.text = text
+        self.offset = offset
+        self.place = place
+        self.numbering = numbering
         self.bounds = bounds
         self.rules = rules
         self.deadlines = deadlines
@@ -296,12 +381,13 @@ class _Reader:
             pos += len(word)
         return _Front(pos, hedge, action, action_first)
 
-    def read(self, piece: Piece, quantity: Mention, modality: str | None, default_year: int | None,
-             latest: _Latest | None) -> Target:
-        """The target of `quantity` in `piece`, in steps: where the indicator may be (what opens
-        the piece, or what follows the number before it), the words between it and the number,
-        a verb inside it, the indicator inherited or written after the number, the action
-        inherited, then comparator, kind, year and deadline. Offsets are into the view."""
+    def read(self, piece: Piece, quantity: Mention, decision: Decision, modality: str | None,
+             default_year: int | None, latest: _Latest | None) -> tuple[Quantity, Target]:
+        """The target of `quantity` in `piece`, and its quantity record, in steps: where the
+        indicator may be (what opens the piece, or what follows the number before it), the words
+        between it and the number, a verb inside it, the indicator inherited or written after the
+        number, the action inherited, then comparator, kind, year and deadline. Offsets are read in
+        the view, and written into the records as the document's."""
         same_group = latest if latest is not None and (latest.piece.sentence, latest.piece.group) == (
             piece.sentence, piece.group) else None
         span = self._opening_span(piece, quantity, latest)
@@ -322,22 +408,29 @@ class _Reader:
                                                      or words.comparator
                                                      or (">=" if quantity.value_high is not None else "="))
         year, deadline = self._when(piece, quantity, default_year)
-        return Target(
-            text="", indicator=indicator if found.start is not None else None, indicator_start=found.start,
-            indicator_end=found.end, action=action, value=quantity.value, value_low=quantity.value,
+        text, offset = self.text, self.offset
+        start, end = self.piece_start(piece) + offset, _trim(self.view, piece.start, piece.end)[1] + offset
+        indicator_start = None if found.start is None else found.start + offset
+        indicator_end = None if found.end is None else found.end + offset
+        written_indicator = None if indicator_start is None else text[indicator_start:indicator_end]
+        piece_text = text[start:end]
+        written_comparator = COMPARATORS[comparator]
+        where = self.place(start) if self.place else NOWHERE
+        quantity_id = self.numbering.quantity() if self.numbering else ""
+        target = Target.make(
+            target_id=self.numbering.target() if self.numbering else "", quantity_id=quantity_id,
+            source=where.source, section_path=where.section_path, annex_seq=where.annex_seq, text=piece_text,
+            indicator=written_indicator, indicator_start=indicator_start, indicator_end=indicator_end,
+            action=action, value=quantity.value, value_low=quantity.value,
             value_high=quantity.value if quantity.value_high is None else quantity.value_high, unit=quantity.unit,
             value_base=quantity.value_base,
             value_base_high=quantity.value_base if quantity.value_base_high is None else quantity.value_base_high,
-            base_unit=quantity.base_unit, comparator=Comparator(comparator), approximate=words.approximate,
-            kind=Kind(self.kind(quantity, indicator, words.kind_marker, action)),
+            base_unit=quantity.base_unit, comparator=written_comparator, approximate=words.approximate,
+            kind=KINDS[self.kind(quantity, indicator, words.kind_marker, action)],
             hedged=bool(modality and self.rules.hedges[modality]), modality=modality, year=year, deadline=deadline,
-            start=self.piece_start(piece), end=_trim(self.view, piece.start, piece.end)[1],
-            number_start=quantity.start, number_end=quantity.end)
-
-    def quantity_of(self, target: Target, mention: Mention, decision: Decision) -> Quantity:
-        """The quantity a target was read from: its piece, indicator, comparator."""
-        return self._record(mention, decision, target.start, target.end, target.comparator, target.approximate,
-                            target.indicator_start, target.indicator_end)
+            start=start, end=end, number_start=quantity.start + offset, number_end=quantity.end + offset)
+        return self._record(quantity, decision, start, end, written_comparator, words.approximate, indicator_start,
+                            indicator_end, piece_text, written_indicator, where, quantity_id), target
 
     def quantity(self, clause: Piece, mention: Mention, decision: Decision, marked: str) -> Quantity:
         """A quantity of any role but `target`: its clause, the comparator written with it, its
@@ -358,22 +451,34 @@ class _Reader:
         prefer_before = decision.role == QuantityRole.ELIGIBILITY and before[0] < before[1]
         subject = before if prefer_before or not _HAN.search(self.view, after_start, after_end) else (
             after_start, after_end)
-        quantity = self._record(mention, decision, start, end, Comparator(comparator), words.approximate,
-                                *(subject if subject[0] < subject[1] else (None, None)))
+        text, offset = self.text, self.offset
+        subject_start, subject_end = (subject[0] + offset, subject[1] + offset) if subject[0] < subject[1] else (
+            None, None)
+        quantity = self._record(mention, decision, start + offset, end + offset, COMPARATORS[comparator],
+                                words.approximate, subject_start, subject_end, text[start + offset:end + offset],
+                                None if subject_start is None else text[subject_start:subject_end],
+                                self.place(start + offset) if self.place else NOWHERE,
+                                self.numbering.quantity() if self.numbering else "")
         if incentive:
-            return quantity.evolve(cap=cap, rate=mention.category == "percent",
-                                   recipient=recipient(marked, self.view, mention, self.rules))
+            who = recipient(marked, mention, self.rules)
+            written = None if who is None else text[who[0] + offset:who[1] + offset].strip()
+            return quantity.evolve(cap=cap, rate=mention.category == "percent", recipient=written or None)
         return quantity
 
     def _record(self, mention: Mention, decision: Decision, start: int, end: int, comparator: Comparator,
-                approximate: bool, subject_start: int | None, subject_end: int | None) -> Quantity:
-        return Quantity(
-            role=QuantityRole(decision.role), role_rule=decision.rule_id, text="", written="", value=mention.value,
+                approximate: bool, subject_start: int | None, subject_end: int | None, clause: str,
+                subject: str | None, where: Place, quantity_id: str) -> Quantity:
+        """A quantity record; `start`, `end` and the subject's are document offsets already."""
+        offset = self.offset
+        return Quantity.make(
+            quantity_id=quantity_id, source=where.source, section_path=where.section_path,
+            annex_seq=where.annex_seq, role=decision.role, role_rule=decision.rule_id, text=clause,
+            written=self.text[mention.start + offset:mention.end + offset], value=mention.value,
             value_high=mention.value if mention.value_high is None else mention.value_high, unit=mention.unit,
             value_base=mention.value_base,
             value_base_high=mention.value_base if mention.value_base_high is None else mention.value_base_high,
-            base_unit=mention.base_unit, comparator=comparator, approximate=approximate, subject=None,
-            start=start, end=end, number_start=mention.start, number_end=mention.end,
+            base_unit=mention.base_unit, comparator=comparator, approximate=approximate, subject=subject,
+            start=start, end=end, number_start=mention.start + offset, number_end=mention.end + offset,
             subject_start=subject_start, subject_end=subject_end)
 
     def _opening_span(self, piece: Piece, quantity: Mention, latest: _Latest | None) -> _Span:
@@ -502,9 +607,9 @@ def _lengths(words: frozenset[str]) -> tuple[int, ...]:
 
 def _pieces_with_hedges(pieces: list[Piece], quantities: list[Mention], decisions: dict[int, Decision],
                         reader: _Reader):
-    """Yield (clause, piece, its quantities, the hedge or firmness word governing it) in order: a
-    clause split at 、 between two targets is several pieces, each with its targets; the clause's
-    other quantities come with it whole.
+    """Yield (clause, the hedge or firmness word governing it, its quantities in order, each with the
+    piece it is read in: a clause split at 、 between two targets is several pieces, one for each
+    target; any other quantity is read in its whole clause, and has None).
 
     A hedge governs the rest of its clause group; a later group that opens with its own
     verb leaves it, one that opens with a noun (an elliptical clause) stays under it."""
@@ -525,11 +630,13 @@ def _pieces_with_hedges(pieces: list[Piece], quantities: list[Mention], decision
             modality = opening.hedge
         elif piece.first_in_group and opening.action_first:
             modality = None
-        targets = [q for q in inside if decisions[q.start].role == QuantityRole.TARGET]
-        if len(targets) < len(inside):
-            yield piece, piece, [q for q in inside if decisions[q.start].role != QuantityRole.TARGET], modality
-        for sub, sub_quantities in _split_lists(reader.view, piece, targets):
-            yield piece, sub, sub_quantities, modality
+        targets = [q for q in inside if decisions[q.start].role is QuantityRole.TARGET]
+        if len(targets) < 2:  # nothing to split: a target is read in its whole clause
+            yield piece, modality, [(q, piece if targets and q is targets[0] else None) for q in inside]
+            continue
+        read_in = {q.start: sub for sub, sub_quantities in _split_lists(reader.view, piece, targets)
+                   for q in sub_quantities}
+        yield piece, modality, [(q, read_in.get(q.start)) for q in inside]
 
 
 def _split_lists(view: str, piece: Piece, quantities: list[Mention]):
@@ -558,27 +665,3 @@ def _trim(view: str, start: int, end: int) -> tuple[int, int]:
     while end > start and view[end - 1].isspace():
         end -= 1
     return start, end
-
-
-def _shift(text: str, reading: Reading, offset: int) -> Reading:
-    """Region offsets to document offsets; words as written (the view is folded)."""
-    def moved(pos: int | None) -> int | None:
-        return None if pos is None else pos + offset
-
-    q = reading.quantity
-    subject_start, subject_end = moved(q.subject_start), moved(q.subject_end)
-    quantity = q.evolve(start=q.start + offset, end=q.end + offset, text=text[q.start + offset:q.end + offset],
-                        written=text[q.number_start + offset:q.number_end + offset],
-                        number_start=q.number_start + offset, number_end=q.number_end + offset,
-                        subject=None if subject_start is None else text[subject_start:subject_end],
-                        subject_start=subject_start, subject_end=subject_end)
-    t = reading.target
-    if t is None:
-        return Reading(quantity, None)
-    indicator_start, indicator_end = moved(t.indicator_start), moved(t.indicator_end)
-    target = t.evolve(
-        start=t.start + offset, end=t.end + offset, text=text[t.start + offset:t.end + offset],
-        indicator=None if indicator_start is None else text[indicator_start:indicator_end],
-        indicator_start=indicator_start, indicator_end=indicator_end,
-        number_start=moved(t.number_start), number_end=moved(t.number_end))
-    return Reading(quantity, target)

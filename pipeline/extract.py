@@ -3,11 +3,14 @@ read as blank) and from each annex task cell (a cell is its own region: sentence
 hedges and inherited words never cross a cell boundary)."""
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable
+
 import regex
 
 from policyparse.extractors.responsibility import find_notes
 from policyparse.extractors.roles import Decision
-from policyparse.extractors.targets import Reading, Scope, read_quantities
+from policyparse.extractors.targets import Numbering, Place, Scope, read_quantities
 from policyparse.model import Finding, FindingCode, Location, Quantity, QuantityRole, Section, Source, Target
 from policyparse.rules import Rules
 from policyparse.segment import Segmented
@@ -21,33 +24,46 @@ def extract(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Quantity, ..
     masked = tuple((n.start, n.end) for n in find_notes(text, rules, seg.body_start, seg.body_end)) + seg.heading_marks
     breaks = tuple(s.title_end for s in seg.sections)
     document_scope = _document_scope(text, seg, rules)
-    # (reading, where it stands: the source, section path and annex seq as a target and a quantity hold them)
-    placed: list[tuple[Reading, dict[str, str | None], Location]] = []
-    for r in read_quantities(text, seg.body_start, seg.body_end, rules, year, masked, breaks,
-                             document_scope + _section_scopes(text, seg.sections, rules)):
-        section = innermost_section(seg.sections, r.quantity.start)
-        path = section.path if section else None
-        placed.append((r, {"source": Source.BODY, "section_path": path, "annex_seq": None}, Location.section(path)))
+    numbering = Numbering()
+    readings = read_quantities(text, seg.body_start, seg.body_end, rules, year, masked, breaks,
+                               document_scope + _section_scopes(text, seg.sections, rules),
+                               _body_place(seg.sections), numbering)
     for row in seg.annex_rows:
-        found = read_quantities(text, row.task_start, row.task_end, rules, year, scopes=document_scope)
-        placed += [(r, {"source": Source.ANNEX, "section_path": None, "annex_seq": row.seq}, Location.rows(row.seq))
-                   for r in found]
+        readings += read_quantities(text, row.task_start, row.task_end, rules, year, scopes=document_scope,
+                                    place=_fixed(Place(Source.ANNEX, None, row.seq)), numbering=numbering)
     known_base_units = {u.base_unit for u in rules.units.values()}
-    quantities: list[Quantity] = []
-    targets: list[Target] = []
-    findings: list[Finding] = []
-    for i, (r, where, location) in enumerate(placed, 1):
-        quantity_id = f"Q{i:04d}"
-        quantities.append(r.quantity.evolve(quantity_id=quantity_id, **where))
-        if r.target is None:
-            continue
-        t = r.target
-        targets.append(t.evolve(target_id=f"T{len(targets) + 1:04d}", quantity_id=quantity_id, **where))
-        if t.base_unit not in known_base_units:
-            findings.append(Finding(code=FindingCode.UNKNOWN_MEASURE_UNIT,
-                                    message=f"unit {t.unit!r} of {t.text!r} is not in rules/units.tsv; kept as written",
-                                    where=location, start=t.start, end=t.end))
-    return tuple(quantities), tuple(targets), tuple(findings)
+    targets = tuple(r.target for r in readings if r.target is not None)
+    findings = tuple(
+        Finding(code=FindingCode.UNKNOWN_MEASURE_UNIT,
+                message=f"unit {t.unit!r} of {t.text!r} is not in rules/units.tsv; kept as written",
+                where=Location.section(t.section_path) if t.source == Source.BODY else Location.rows(str(t.annex_seq)),
+                start=t.start, end=t.end)
+        for t in targets if t.base_unit not in known_base_units
+    )
+    return tuple(r.quantity for r in readings), targets, findings
+
+
+def _fixed(place: Place) -> Callable[[int], Place]:
+    """Where the records of an annex row stand, wherever in its cell."""
+    return lambda _offset: place
+
+
+def _body_place(sections: tuple[Section, ...]) -> Callable[[int], Place]:
+    """Where a body record stands: its innermost section. Between two section starts or ends the
+    innermost section is one and the same: it is looked up once for each such stretch, and an
+    offset finds its stretch by bisection."""
+    bounds = sorted({s.start for s in sections} | {s.end for s in sections})
+    places = []
+    for start in bounds:
+        section = innermost_section(sections, start)
+        places.append(Place(Source.BODY, section.path if section else None, None))
+    nowhere = Place(Source.BODY, None, None)
+
+    def place(offset: int) -> Place:
+        i = bisect.bisect_right(bounds, offset) - 1
+        return places[i] if i >= 0 else nowhere
+
+    return place
 
 
 _HEADING_STOP = regex.compile("[\n。！？]")
@@ -60,7 +76,7 @@ def _document_scope(text: str, seg: Segmented, rules: Rules) -> tuple[Scope, ...
     rule = next((r for r in rules.role_scopes if r.where == "title" and r.pattern.search(title)), None)
     if rule is None or rule.role == QuantityRole.TARGET:
         return ()
-    return (Scope(0, len(text), Decision(rule.role, rule.rule_id), "title"),)
+    return (Scope(0, len(text), Decision(QuantityRole(rule.role), rule.rule_id), "title"),)
 
 
 def _section_scopes(text: str, sections: tuple[Section, ...], rules: Rules) -> tuple[Scope, ...]:
@@ -73,7 +89,8 @@ def _section_scopes(text: str, sections: tuple[Section, ...], rules: Rules) -> t
         line = text[section.start:stop.start() if stop else section.end]
         rule = next((r for r in headings if r.pattern.search(line)), None)
         if rule is not None:
-            scopes.append(Scope(section.start, section.end, Decision(rule.role, rule.rule_id), "heading"))
+            scopes.append(Scope(section.start, section.end, Decision(QuantityRole(rule.role), rule.rule_id),
+                                "heading"))
     return tuple(scopes)
 
 

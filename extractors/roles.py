@@ -37,8 +37,9 @@ def marked_view(view: str, mentions: list[Mention], past_years: list[tuple[int, 
     """`view` with each quantity (numeral to unit, ascending, never overlapping) written as a run
     of marks, one for each character, and each year before the plan's (the digits of 2022年 in a
     plan for 2023, never inside a quantity) as a run of PAST_MARK: offsets stay those of `view`."""
-    spans = sorted([(m.start, m.end, NUMBER_MARKS[i % 2]) for i, m in enumerate(mentions)]
-                   + [(start, end, PAST_MARK) for start, end in past_years])
+    spans = [(m.start, m.end, NUMBER_MARKS[i % 2]) for i, m in enumerate(mentions)]  # ascending
+    if past_years:
+        spans = sorted(spans + [(start, end, PAST_MARK) for start, end in past_years])
     parts = []
     pos = 0
     for start, end, mark in spans:

@@ -630,6 +630,10 @@ def _pieces_with_hedges(pieces: list[Piece], quantities: list[Mention], decision
             modality = opening.hedge
         elif piece.first_in_group and opening.action_first:
             modality = None
+        if len(inside) == 1:  # the common case: one number, read in its whole clause
+            q = inside[0]
+            yield piece, modality, [(q, piece if decisions[q.start].role is QuantityRole.TARGET else None)]
+            continue
         targets = [q for q in inside if decisions[q.start].role is QuantityRole.TARGET]
         if len(targets) < 2:  # nothing to split: a target is read in its whole clause
             yield piece, modality, [(q, piece if targets and q is targets[0] else None) for q in inside]

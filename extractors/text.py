@@ -166,8 +166,12 @@ class Excerpt:
             self.origins.append(start)
             pos += end - start + len(self.SEPARATOR)
         self.text = self.SEPARATOR.join(text[start:end] for start, end in spans)
+        # One span (a table cell, a short notice): an offset is that span's start further.
+        self.shift = self.origins[0] if len(spans) == 1 else None
 
     def back(self, pos: int) -> int:
         """An offset of the excerpt (inside a span, or at its end) as an offset of the text."""
+        if self.shift is not None:
+            return self.shift + pos
         i = bisect.bisect_right(self.starts, pos) - 1
         return self.origins[i] + pos - self.starts[i]

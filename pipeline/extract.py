@@ -4,6 +4,7 @@ hedges and inherited words never cross a cell boundary)."""
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable
 
 import regex
@@ -69,11 +70,20 @@ def _body_place(sections: tuple[Section, ...]) -> Callable[[int], Place]:
 _HEADING_STOP = regex.compile("[\n。！？]")
 
 
+# The title is read with the document's opening lines, which hold it where the header reader found
+# none or took a web page's chrome or a salutation for it; they end where a list of annexes begins,
+# which names other documents (附件：1.…的报告).
+OPENING_LINES = 10
+_ANNEX_LIST = "附件"
+
+
 def _document_scope(text: str, seg: Segmented, rules: Rules) -> tuple[Scope, ...]:
     """The whole text, unless the title says the document is a plan: the numbers of a report are
     baselines by default, of any other document other (their goals are found by the goal rules)."""
-    title = seg.header.title.value if seg.header.title else ""
-    rule = next((r for r in rules.role_scopes if r.where == "title" and r.pattern.search(title)), None)
+    titles = [seg.header.title.value] if seg.header.title else []
+    titles += itertools.takewhile(lambda line: not line.startswith(_ANNEX_LIST),
+                                  (line.strip() for line in text.split("\n", OPENING_LINES)[:OPENING_LINES]))
+    rule = next((r for r in rules.role_scopes if r.where == "title" and any(map(r.pattern.search, titles))), None)
     if rule is None or rule.role == QuantityRole.TARGET:
         return ()
     return (Scope(0, len(text), Decision(QuantityRole(rule.role), rule.rule_id), "title"),)

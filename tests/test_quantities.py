@@ -109,3 +109,15 @@ def test_a_document_says_what_its_numbers_are_by_its_title_and_headings(tmp_path
     report = tmp_path / "report.txt"
     report.write_text("国务院关于数字经济发展情况的报告\n我国数字经济规模达45.5万亿元。\n", encoding="utf-8")
     assert [(q.role, q.role_rule) for q in Parser().parse(report).quantities] == [("baseline", "report")]
+
+
+def test_the_title_is_read_in_the_opening_lines_up_to_a_list_of_annexes(tmp_path):
+    cover = tmp_path / "cover.txt"
+    cover.write_text("各区人民政府：\n《某市数字经济发展行动计划》已经市政府同意，现印发给你们，请认真贯彻执行。\n"
+                     "某市人民政府\n2024年1月2日\n某市数字经济发展行动计划\n一、主要目标\n每年培育企业50家。\n",
+                     encoding="utf-8")
+    assert [(q.role, q.role_rule) for q in Parser().parse(cover).quantities] == [("target", "default")]
+    reply = tmp_path / "reply.txt"
+    reply.write_text("国务院办公厅关于某县地质灾害有关问题的复函\n某省人民政府：\n国土资源部两次组成专家组赴现场调查。\n"
+                     "附件：1.国土资源部关于某县地质险情调研情况的报告\n", encoding="utf-8")
+    assert [(q.role, q.role_rule) for q in Parser().parse(reply).quantities] == [("other", "other_document")]

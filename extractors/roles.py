@@ -21,7 +21,7 @@ import regex
 from policyparse.extractors.guards import required_sets
 from policyparse.extractors.quantities import Mention
 from policyparse.model import QuantityRole
-from policyparse.rules import NUMBER_MARKS, PAST_MARK, Rules
+from policyparse.rules import NUMBER_MARKS, PAST_MARK, Rules, goal_rules
 
 NUMBER_CHARS = frozenset(NUMBER_MARKS)
 # Where a rule's guard needs another number ({Q}): held by a sentence with two numbers or more.
@@ -62,10 +62,11 @@ class RuleIndex:
 
     def __init__(self, rules: Rules):
         self.rules = rules.quantity_roles
-        # The target rules after the last rule of another role (the default aside) can only change what
-        # the default decides: they are read where a document scope makes the default another role.
-        last_other = max((i for i, r in enumerate(self.rules) if r.role != "target"), default=-1)
-        self.goals = sum(1 << i for i in range(last_other + 1, len(self.rules) - 1))
+        self.goals = sum(1 << i for i in goal_rules(self.rules))
+        # The goal rules each document scope reads (a report's goals need a goal year or a hedge).
+        self.goals_of = {scope.rule_id: self.goals if scope.goals is None else
+                         sum(1 << i for i, r in enumerate(self.rules) if r.rule_id in scope.goals)
+                         for scope in rules.role_scopes}
         # Each rule needs one character of each of (up to) two sets in its sentence: a bit set of the
         # rules each character serves as the first, and as the second; {Q} (another number) counts
         # as the character OTHER_NUMBER, which a sentence with two numbers or more holds.
@@ -117,12 +118,14 @@ class RuleIndex:
         is the marked view of its sentence (the rules see no further), `mask` its sentence_mask, `pos`
         where the quantity starts in it. A section's scope (role_scopes.tsv: its heading says 申报条件)
         decides what the rules would make a target; the document's (its title is not a plan's) what
-        only the default decides, the trailing target rules read where it stands."""
+        only the default decides, the trailing target rules it names read where it stands."""
         if mention.label is not None:
             return self.labelled(mention.label.role, mention.label.rule_id)
         mask &= self.by_category[mention.category]
         if document is None or section is not None:
             mask &= ~self.goals
+        else:
+            mask &= ~self.goals | self.goals_of[document.rule_id]
         rules = self.rules
         last = self.last
         i = last

@@ -86,11 +86,13 @@ class ExampleRule:
 @dataclass(frozen=True)
 class RoleScope:
     """Where the default role is another (rules/role_scopes.tsv): in a document whose title, or a
-    section whose heading line, matches `pattern`, a quantity no role rule decides has `role`."""
+    section whose heading line, matches `pattern`, a quantity no role rule decides has `role`;
+    in such a document the goal rules `goals` (None: every one) tell its goals."""
 
     rule_id: str
     where: str  # title or heading
     role: str
+    goals: frozenset[str] | None
     pattern: regex.Pattern
     example: str
     counter_example: str
@@ -356,6 +358,14 @@ def _alternation(patterns: list[regex.Pattern]) -> regex.Pattern | None:
     return regex.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
 
 
+def goal_rules(quantity_roles: tuple[QuantityRoleRule, ...]) -> range:
+    """Where the goal rules stand: the target rules after the last rule of another role, the default
+    aside. They can only change what the default decides, so they are read only where a document
+    scope (role_scopes.tsv) makes the default another role."""
+    last_other = max((i for i, r in enumerate(quantity_roles) if r.role != "target"), default=-1)
+    return range(last_other + 1, len(quantity_roles) - 1)
+
+
 def load(folder: Path | str = RULES_DIR) -> Rules:
     """Read and check the rule set in `folder` (the bundled rules by default). Raises RuleError
     naming the file and line of the first malformed row."""
@@ -396,11 +406,14 @@ def load(folder: Path | str = RULES_DIR) -> Rules:
     for n, rule in zip((n for n, _cells in f.table("incentive_terms.tsv", 4)), incentive_terms):
         if rule.kind == "recipient":
             f.group(rule.pattern, "who", "incentive_terms.tsv", n)
+    goal_ids = {quantity_roles[i].rule_id for i in goal_rules(quantity_roles)}
     role_scopes = tuple(
         RoleScope(rule_id, f.choice("role_scopes.tsv", n, where, {"title", "heading"}),
-                  f.choice("role_scopes.tsv", n, role, QUANTITY_ROLES), f.pattern("role_scopes.tsv", n, p),
-                  example, counter)
-        for n, (rule_id, where, role, p, example, counter) in f.table("role_scopes.tsv", 6)
+                  f.choice("role_scopes.tsv", n, role, QUANTITY_ROLES),
+                  None if goals == "*" else frozenset(f.choice("role_scopes.tsv", n, goal, goal_ids)
+                                                      for goal in goals.split() if goal != "-"),
+                  f.pattern("role_scopes.tsv", n, p), example, counter)
+        for n, (rule_id, where, role, goals, p, example, counter) in f.table("role_scopes.tsv", 7)
     )
     headings = tuple(
         (int(f.choice("headings.tsv", n, level, {"1", "2", "3", "4"})), f.pattern("headings.tsv", n, pattern))

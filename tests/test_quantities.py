@@ -107,8 +107,10 @@ def test_a_document_says_what_its_numbers_are_by_its_title_and_headings(tmp_path
         ("20家", "eligibility", "conditions"), ("10个", "target", "goal_verb"), ("50家", "other", "other_document")]
     assert [t.quantity_id for t in doc.targets] == ["Q0002"]
     report = tmp_path / "report.txt"
-    report.write_text("国务院关于数字经济发展情况的报告\n我国数字经济规模达45.5万亿元。\n", encoding="utf-8")
-    assert [(q.role, q.role_rule) for q in Parser().parse(report).quantities] == [("baseline", "report")]
+    report.write_text("国务院关于数字经济发展情况的报告\n我国数字经济规模达45.5万亿元。累计建成5G基站196.8万个。"
+                      "力争数字经济核心产业增加值占比达到10%。\n", encoding="utf-8")
+    assert [(q.written, q.role, q.role_rule) for q in Parser().parse(report).quantities] == [
+        ("45.5万亿元", "baseline", "report"), ("196.8万个", "baseline", "report"), ("10%", "target", "goal_hedge")]
 
 
 def test_the_title_is_read_in_the_opening_lines_up_to_a_list_of_annexes(tmp_path):

@@ -111,8 +111,9 @@ def read_quantities(text: str, start: int, end: int, rules: Rules, default_year:
     candidates = scanned.starts
     if not candidates:  # no number, no quantity
         return []
-    with_number = [_holds(candidates, piece) for piece in pieces]
-    numbered_sentences = {piece.sentence for piece, number in zip(pieces, with_number) if number}
+    piece_starts = [piece.start for piece in pieces]
+    numbered_pieces = _holding(piece_starts, pieces, candidates)
+    numbered_sentences = {pieces[i].sentence for i in numbered_pieces}
     sentence_spans = _sentence_spans(pieces, numbered_sentences)
     # Deadlines and labels matter only in the sentences with a number: they are found there alone.
     excerpt = Excerpt(view, sentence_spans)
@@ -126,17 +127,17 @@ def read_quantities(text: str, start: int, end: int, rules: Rules, default_year:
     if not live:
         return []
     if len(live) < len(candidates):
-        with_number = [_holds(live, piece) for piece in pieces]
-        numbered_sentences = {piece.sentence for piece, number in zip(pieces, with_number) if number}
+        numbered_pieces = _holding(piece_starts, pieces, live)
+        numbered_sentences = {pieces[i].sentence for i in numbered_pieces}
         sentence_spans = _sentence_spans(pieces, numbered_sentences)
-    numbered = [(piece.start, piece.end) for piece, number in zip(pieces, with_number) if number]
+    numbered = [(pieces[i].start, pieces[i].end) for i in sorted(numbered_pieces)]
     reader = _Reader(view, set(), pieces, deadlines, rules, text, start, place, numbering)
     # Word boundaries are needed where a number stands; elsewhere only at the opening of a
     # piece that may start or end the reach of a hedge (one with a hedge, or a group's first)
     # in a sentence with a number, and there only when it opens with a word that front() reads.
     hedges = rules.hedges
-    for piece, number in zip(pieces, with_number):
-        if number:
+    for i, piece in enumerate(pieces):
+        if i in numbered_pieces:
             reader.bounds.update(piece.start + b for b in word_bounds(view[piece.start:piece.end], rules))
         elif (piece.sentence in numbered_sentences
               and (piece.first_in_group or any(h in view[piece.start:piece.start + OPENING] for h in hedges))
@@ -148,7 +149,7 @@ def read_quantities(text: str, start: int, end: int, rules: Rules, default_year:
     decisions = _decisions(marked, sentence_spans, mentions, rules, scopes, start)
     found: list[Reading] = []
     latest = None
-    for clause, modality, readings in _pieces_with_hedges(pieces, mentions, decisions, reader):
+    for clause, modality, readings in _pieces_with_hedges(pieces, piece_starts, mentions, decisions, reader):
         for mention, piece in readings:  # in the order they are written
             decision = decisions[mention.start]
             if piece is None:
@@ -221,10 +222,15 @@ def _scoped(scopes: tuple[Scope, ...], pos: int) -> tuple[Decision | None, Decis
     return found["heading"], found["title"]
 
 
-def _holds(starts: tuple[int, ...], piece: Piece) -> bool:
-    """Whether one of the ascending `starts` lies in the piece."""
-    first = bisect.bisect_left(starts, piece.start)
-    return first < len(starts) and starts[first] < piece.end
+def _holding(piece_starts: list[int], pieces: list[Piece], positions: tuple[int, ...]) -> set[int]:
+    """The indexes of the pieces (starting at `piece_starts`, ascending) that hold one of `positions`
+    (each looked up: a region has a few hundred numbers, and more pieces)."""
+    found = set()
+    for pos in positions:
+        i = bisect.bisect_right(piece_starts, pos) - 1
+        if i >= 0 and pos < pieces[i].end:
+            found.add(i)
+    return found
 
 
 def _blank(text: str, start: int, end: int, masked: tuple[tuple[int, int], ...]) -> str:
@@ -605,24 +611,27 @@ def _lengths(words: frozenset[str]) -> tuple[int, ...]:
     return tuple(sorted({len(w) for w in words}, reverse=True))
 
 
-def _pieces_with_hedges(pieces: list[Piece], quantities: list[Mention], decisions: dict[int, Decision],
-                        reader: _Reader):
+def _pieces_with_hedges(pieces: list[Piece], piece_starts: list[int], quantities: list[Mention],
+                        decisions: dict[int, Decision], reader: _Reader):
     """Yield (clause, the hedge or firmness word governing it, its quantities in order, each with the
     piece it is read in: a clause split at 、 between two targets is several pieces, one for each
     target; any other quantity is read in its whole clause, and has None).
 
     A hedge governs the rest of its clause group; a later group that opens with its own
     verb leaves it, one that opens with a noun (an elliptical clause) stays under it."""
-    starts = [q.start for q in quantities]  # ascending
-    insides = [[q for q in quantities[bisect.bisect_left(starts, p.start):bisect.bisect_left(starts, p.end)]
-                if q.end <= p.end] for p in pieces]
+    insides: dict[int, list[Mention]] = {}  # by piece index, the quantities wholly inside the piece
+    for q in quantities:
+        i = bisect.bisect_right(piece_starts, q.start) - 1
+        if i >= 0 and q.end <= pieces[i].end:
+            insides.setdefault(i, []).append(q)
     # A hedge never reaches past its sentence: a sentence without numbers needs no reading.
-    numbered = {p.sentence for p, inside in zip(pieces, insides) if inside}
+    numbered = {pieces[i].sentence for i in insides}
     modality = None
     sentence = None
-    for piece, inside in zip(pieces, insides):
+    for i, piece in enumerate(pieces):
         if piece.sentence not in numbered:
             continue
+        inside = insides.get(i, [])
         if piece.sentence != sentence:
             sentence, modality = piece.sentence, None
         opening = reader.front(piece)

@@ -15,14 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from policyparse.extractors.similarity import (
-    Bigram,
-    bigrams,
-    containment,
-    differing_words,
-    opening_title,
-    title_similarity,
-)
+from policyparse.extractors.similarity import bigrams, containment, differing_words, opening_title, title_similarity
 from policyparse.model import AnnexRow, Finding, FindingCode, Location, Responsibility, Scope, Section, Source, Target
 from policyparse.rules import Rules
 
@@ -82,7 +75,7 @@ def link(text: str, sections: tuple[Section, ...], rows: tuple[AnnexRow, ...], t
     return tuple(linked), tuple(findings)
 
 
-def _best_section(row: AnnexRow, leaves: list[Section], leaf_bigrams: dict[str, set[Bigram]],
+def _best_section(row: AnnexRow, leaves: list[Section], leaf_bigrams: dict[str, set[str]],
                   value_leaves: dict[tuple, list[tuple[int, int]]], targets: list[Target]
                   ) -> tuple[Section, float] | None:
     """The leaf section with the highest link_score (the first in document order on a tie)."""

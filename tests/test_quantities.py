@@ -35,6 +35,10 @@ def roles(sentence: str, scope: Decision | None = None) -> list[tuple[str, str]]
     ("支持一人公司发展，聚焦“两个市场”", [("一人", "other"), ("两个", "other")]),
     ("实施八项主要任务", [("八项", "other")]),
     ("处1万元以上10万元以下的罚款", [("1万元", "other"), ("10万元", "other")]),
+    ("2023年，力争规上工业产值突破9454亿元，增长7.5%", [("9454亿元", "target"), ("7.5%", "target")]),
+    ("毕业5年内的高校毕业生创办企业", [("5年", "eligibility")]),
+    ("办理时限压缩至1个工作日内", [("1个工作日", "target")]),
+    ("可减少1个月变动待遇等待期", [("1个月", "period")]),
 ])
 def test_each_number_has_its_role(sentence, expected):
     assert roles(sentence) == expected

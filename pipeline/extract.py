@@ -20,7 +20,7 @@ from policyparse.segment import Segmented
 def extract(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Quantity, ...], tuple[Target, ...],
                                                                tuple[Finding, ...]]:
     """Every quantity of the body and the annex with its role, the targets read from those of role
-    `target`, and a finding for each target unit not in rules/units.tsv."""
+    `target`, and a finding for each quantity whose unit is not in rules/units.tsv."""
     year = seg.header.year
     masked = tuple((n.start, n.end) for n in find_notes(text, rules, seg.body_start, seg.body_end)) + seg.heading_marks
     breaks = tuple(s.title_end for s in seg.sections)
@@ -33,15 +33,15 @@ def extract(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Quantity, ..
         readings += read_quantities(text, row.task_start, row.task_end, rules, year, scopes=document_scope,
                                     place=_fixed(Place(Source.ANNEX, None, row.seq)), numbering=numbering)
     known_base_units = {u.base_unit for u in rules.units.values()}
-    targets = tuple(r.target for r in readings if r.target is not None)
+    quantities = tuple(r.quantity for r in readings)
     findings = tuple(
         Finding(code=FindingCode.UNKNOWN_MEASURE_UNIT,
-                message=f"unit {t.unit!r} of {t.text!r} is not in rules/units.tsv; kept as written",
-                where=Location.section(t.section_path) if t.source == Source.BODY else Location.rows(str(t.annex_seq)),
-                start=t.start, end=t.end)
-        for t in targets if t.base_unit not in known_base_units
+                message=f"unit {q.unit!r} of {q.text!r} is not in rules/units.tsv; kept as written",
+                where=Location.section(q.section_path) if q.source == Source.BODY else Location.rows(str(q.annex_seq)),
+                start=q.start, end=q.end)
+        for q in quantities if q.base_unit not in known_base_units
     )
-    return tuple(r.quantity for r in readings), targets, findings
+    return quantities, tuple(r.target for r in readings if r.target is not None), findings
 
 
 def _fixed(place: Place) -> Callable[[int], Place]:

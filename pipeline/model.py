@@ -132,7 +132,7 @@ FINDING_CODES: dict[FindingCode, tuple[str, str]] = {
     FindingCode.ANNEX_HEADER_UNKNOWN: ("reading the document", "an annex table whose header lacks a needed column"),
     FindingCode.ANNEX_ROW_CELLS: ("reading the document", "an annex row with more or fewer cells than its header"),
     FindingCode.UNKNOWN_MEASURE_UNIT: ("reading the document",
-                                       "a target's unit that is not in `rules/units.tsv`: kept as written"),
+                                       "a quantity's unit that is not in `rules/units.tsv`: kept as written"),
     FindingCode.NO_LEAD_MARKED: ("who leads", "several units and nothing says who leads"),
     FindingCode.NO_LEAD_UNIT: ("who leads", "units listed, none leads (only 配合单位)"),
     FindingCode.NO_UNITS: ("who leads", "a responsibility note or cell that names no unit"),

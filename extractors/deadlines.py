@@ -3,14 +3,17 @@ as an ISO date or a quarter once the year is known."""
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+import functools
+from typing import NamedTuple
 
+import regex
+
+from policyparse.extractors.guards import required_chars
 from policyparse.extractors.numerals import parse_chinese
 from policyparse.rules import Rules
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
     start: int
     end: int
     kind: str
@@ -37,9 +40,18 @@ def _int(text: str | None) -> int | None:
     return int(text) if text.isdigit() else int(parse_chinese(text))
 
 
+@functools.cache
+def _guarded(rules: Rules) -> tuple[tuple[str, regex.Pattern, frozenset[str] | None], ...]:
+    """Each deadline pattern with the characters one of which its every match holds."""
+    return tuple((kind, pattern, required_chars(pattern.pattern)) for kind, pattern in rules.deadlines)
+
+
 def find_deadlines(folded: str, rules: Rules) -> list[Deadline]:
     found: list[Deadline] = []
-    for kind, pattern in rules.deadlines:
+    present = set(folded)
+    for kind, pattern, required in _guarded(rules):
+        if required is not None and required.isdisjoint(present):
+            continue
         for m in pattern.finditer(folded):
             if any(d.start < m.end() and m.start() < d.end for d in found):
                 continue
@@ -50,7 +62,7 @@ def find_deadlines(folded: str, rules: Rules) -> list[Deadline]:
             quarter = _int(groups.get("quarter"))
             if kind == "month_end":
                 day = None
-            elif kind == "year_end":
+            elif kind in ("year_end", "goal_year"):
                 month, day = 12, 31
             elif kind == "half":
                 month, day = 6, 30

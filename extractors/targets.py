@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import bisect
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import regex
 
 from policyparse.extractors.deadlines import Deadline, find_deadlines
-from policyparse.extractors.quantities import Quantity, find_quantities, scan
-from policyparse.extractors.text import Piece, clauses, fold, word_bounds
-from policyparse.model import Comparator, Kind, Target
+from policyparse.extractors.quantities import Label, Mention, find_quantities, rule_labels, scan
+from policyparse.extractors.roles import Decision, is_cap, marked_view, recipient, rule_index
+from policyparse.extractors.text import Excerpt, Piece, clauses, fold, word_bounds
+from policyparse.model import Comparator, Kind, Quantity, QuantityRole, Source, Target
 from policyparse.rules import Rules
 
 _LEADING_YEAR = regex.compile(r"\s*(?:(?:19|20)\d{2}\s*年(?![底末前内中初月第上下0-9]))?\s*")
@@ -42,52 +44,202 @@ MAX_SHARED = 4
 # provinces): a longer run before a number is none, so it is neither written nor inherited by
 # every number after it in its clause group.
 MAX_INDICATOR = 100
+# What opens the words after a number without being what it is about (最高3万元的一次性奖励).
+SUBJECT_OPENERS = "的之"
+# The vocabularies by their values: a dict is read faster than an enum is called.
+COMPARATORS = {c.value: c for c in Comparator}
+KINDS = {k.value: k for k in Kind}
+
+
+class Reading(NamedTuple):
+    """A quantity of the text and, when its role is `target`, the target read from it."""
+
+    quantity: Quantity
+    target: Target | None
+
+
+class Place(NamedTuple):
+    """Where a record stands, as the dataset says it: set on each record as it is made."""
+
+    source: Source
+    section_path: str | None
+    annex_seq: str | None
+
+
+NOWHERE = Place(Source.BODY, None, None)
+
+
+class Numbering:
+    """The ids of a document's quantities and targets (Q0001…, T0001…), given as they are read."""
+
+    def __init__(self) -> None:
+        self.quantities = 0
+        self.targets = 0
+
+    def quantity(self) -> str:
+        self.quantities += 1
+        return f"Q{self.quantities:04d}"
+
+    def target(self) -> str:
+        self.targets += 1
+        return f"T{self.targets:04d}"
+
+
+class Scope(NamedTuple):
+    """A section, or the whole document, whose numbers are by default of another role than target
+    (rules/role_scopes.tsv)."""
+
+    start: int
+    end: int
+    decision: Decision
+    where: str  # heading (a section) or title (the document)
 
 
 def find_targets(text: str, start: int, end: int, rules: Rules, default_year: int | None = None,
                  masked: tuple[tuple[int, int], ...] = (), breaks: tuple[int, ...] = ()) -> list[Target]:
-    """Targets in text[start:end]; offsets are into `text`. `masked` spans (responsibility
-    notes, heading numbers) are read as blank; `breaks` are offsets that end a sentence (where
-    a heading's title ends). Sentences never run past `start`/`end`: a table cell is its own
-    region."""
+    """The targets in text[start:end] (read_quantities' quantities of role `target`)."""
+    return [r.target for r in read_quantities(text, start, end, rules, default_year, masked, breaks)
+            if r.target is not None]
+
+
+def read_quantities(text: str, start: int, end: int, rules: Rules, default_year: int | None = None,
+                    masked: tuple[tuple[int, int], ...] = (), breaks: tuple[int, ...] = (),
+                    scopes: tuple[Scope, ...] = (), place: Callable[[int], Place] | None = None,
+                    numbering: Numbering | None = None) -> list[Reading]:
+    """Every quantity in text[start:end] with its role, and the target read from each of role
+    `target`; offsets are into `text`. `masked` spans (responsibility notes, heading numbers) are
+    read as blank; `breaks` are offsets that end a sentence (where a heading's title ends).
+    Sentences never run past `start`/`end`: a table cell is its own region. `scopes`, ascending
+    by start, nested or apart: where the default role is another (the innermost holds). `place`
+    says where the record of a clause starting at an offset stands, `numbering` gives the ids: the
+    stage that reads a document passes both, so that each record is made once, whole."""
     region = _blank(text, start, end, masked)
     view = fold(region)
     pieces = clauses(view, 0, len(view), rules, frozenset(b - start for b in breaks if start <= b < end))
     scanned = scan(view, rules)
     candidates = scanned.starts
-    if not candidates:  # no number, no target
+    if not candidates:  # no number, no quantity
         return []
-    reader = _Reader(view, set(), pieces, find_deadlines(view, rules), rules)
+    piece_starts = [piece.start for piece in pieces]
+    numbered_pieces = _holding(piece_starts, pieces, candidates)
+    numbered_sentences = {pieces[i].sentence for i in numbered_pieces}
+    sentence_spans = _sentence_spans(pieces, numbered_sentences)
+    # Deadlines and labels matter only in the sentences with a number: they are found there alone.
+    excerpt = Excerpt(view, sentence_spans)
+    deadlines = [d._replace(start=excerpt.back(d.start), end=excerpt.back(d.end))
+                 for d in find_deadlines(excerpt.text, rules)]
+    found_labels = [x._replace(start=excerpt.back(x.start), end=excerpt.back(x.end))
+                    for x in rule_labels(excerpt.text, rules)]
+    # A number no label but one of role `none` covers (a date, an ordinal) is no quantity: a piece
+    # that holds no other needs no reading.
+    live = _live(candidates, found_labels, len(view))
+    if not live:
+        return []
+    if len(live) < len(candidates):
+        numbered_pieces = _holding(piece_starts, pieces, live)
+        numbered_sentences = {pieces[i].sentence for i in numbered_pieces}
+        sentence_spans = _sentence_spans(pieces, numbered_sentences)
+    numbered = [(pieces[i].start, pieces[i].end) for i in sorted(numbered_pieces)]
+    reader = _Reader(view, set(), pieces, deadlines, rules, text, start, place, numbering)
     # Word boundaries are needed where a number stands; elsewhere only at the opening of a
     # piece that may start or end the reach of a hedge (one with a hedge, or a group's first)
     # in a sentence with a number, and there only when it opens with a word that front() reads.
     hedges = rules.hedges
-    with_number = [_holds(candidates, piece) for piece in pieces]
-    numbered = [(piece.start, piece.end) for piece, number in zip(pieces, with_number) if number]
-    numbered_sentences = {piece.sentence for piece, number in zip(pieces, with_number) if number}
-    for piece, number in zip(pieces, with_number):
-        if number:
+    for i, piece in enumerate(pieces):
+        if i in numbered_pieces:
             reader.bounds.update(piece.start + b for b in word_bounds(view[piece.start:piece.end], rules))
         elif (piece.sentence in numbered_sentences
               and (piece.first_in_group or any(h in view[piece.start:piece.start + OPENING] for h in hedges))
               and reader.may_open_with_word(piece)):
             opening = min(piece.end, piece.start + OPENING)
             reader.bounds.update(piece.start + b for b in word_bounds(view[piece.start:opening], rules))
-    quantities, _excluded = find_quantities(region, rules, reader.bounds, numbered, scanned)
-    found: list[Target] = []
+    mentions = find_quantities(region, rules, reader.bounds, numbered, scanned, found_labels)
+    marked = marked_view(view, mentions, reader.past_years(default_year))
+    decisions = _decisions(marked, sentence_spans, mentions, rules, scopes, start)
+    found: list[Reading] = []
     latest = None
-    for piece, piece_quantities, modality in _pieces_with_hedges(pieces, quantities, reader):
-        for quantity in piece_quantities:
-            target = reader.read(piece, quantity, modality, default_year, latest)
-            found.append(target)
-            latest = _Latest(piece, quantity.after_end, target.indicator_start, target.indicator_end, target.action)
-    return [_shift(text, t, start) for t in found]
+    for clause, modality, readings in _pieces_with_hedges(pieces, piece_starts, mentions, decisions, reader):
+        for mention, piece in readings:  # in the order they are written
+            decision = decisions[mention.start]
+            if piece is None:
+                found.append(Reading(reader.quantity(clause, mention, decision, marked), None))
+                continue
+            quantity, target = reader.read(piece, mention, decision, modality, default_year, latest)
+            found.append(Reading(quantity, target))
+            # The indicator carried on in the view's offsets (the record holds the document's).
+            indicator_start, indicator_end = target.indicator_start, target.indicator_end
+            latest = _Latest(piece, mention.after_end, None if indicator_start is None else indicator_start - start,
+                             None if indicator_end is None else indicator_end - start, target.action)
+    return found
 
 
-def _holds(starts: tuple[int, ...], piece: Piece) -> bool:
-    """Whether one of the ascending `starts` lies in the piece."""
-    first = bisect.bisect_left(starts, piece.start)
-    return first < len(starts) and starts[first] < piece.end
+def _live(starts: tuple[int, ...], labels: list[Label], length: int) -> tuple[int, ...]:
+    """The `starts` (offsets of a text of `length`) where a quantity may still stand: not inside a
+    label of role none unless inside one of another role too (a year inside a quoted name is the
+    name's)."""
+    if not any(x.role == "none" for x in labels):
+        return starts
+    covered = bytearray(length + 1)  # 1: in a label of role none only; 2: in one of another role
+    for x in sorted(labels, key=lambda x: x.role != "none"):  # the others after, over them
+        covered[x.start:x.end] = (b"\x01" if x.role == "none" else b"\x02") * (x.end - x.start)
+    return tuple(c for c in starts if covered[c] != 1)
+
+
+def _sentence_spans(pieces: list[Piece], sentences: set[int]) -> list[tuple[int, int]]:
+    """The span of each of `sentences`, from its first piece to its last, in order."""
+    spans: dict[int, tuple[int, int]] = {}
+    for p in pieces:
+        if p.sentence in sentences:
+            first = spans.get(p.sentence)
+            spans[p.sentence] = (first[0] if first else p.start, p.end)
+    return sorted(spans.values())
+
+
+def _decisions(marked: str, sentence_spans: list[tuple[int, int]], mentions: list[Mention], rules: Rules,
+               scopes: tuple[Scope, ...], offset: int) -> dict[int, Decision]:
+    """The role of each quantity (by its start): the rules read its sentence (of `sentence_spans`,
+    those with a number) in the marked view, the scopes its place (a sentence never crosses a
+    heading)."""
+    index = rule_index(rules)
+    spans = iter(sentence_spans)
+    s_start = s_end = -1
+    sentence = ""
+    mask = 0
+    section = document = None
+    decisions = {}
+    for m in mentions:  # ascending, as the spans are
+        while m.start >= s_end:
+            s_start, s_end = next(spans, (m.start, len(marked)))
+            if s_start <= m.start < s_end:
+                sentence = marked[s_start:s_end]
+                mask = index.sentence_mask(sentence)
+                if scopes:
+                    section, document = _scoped(scopes, offset + s_start)
+        decisions[m.start] = index.decide(sentence, mask, m.start - s_start, m, section, document)
+    return decisions
+
+
+def _scoped(scopes: tuple[Scope, ...], pos: int) -> tuple[Decision | None, Decision | None]:
+    """The decisions of the innermost section scope and of the document scope holding `pos`
+    (document offsets), None where there is none."""
+    found: dict[str, Decision | None] = {"heading": None, "title": None}
+    for scope in scopes:
+        if scope.start > pos:
+            break
+        if pos < scope.end:
+            found[scope.where] = scope.decision
+    return found["heading"], found["title"]
+
+
+def _holding(piece_starts: list[int], pieces: list[Piece], positions: tuple[int, ...]) -> set[int]:
+    """The indexes of the pieces (starting at `piece_starts`, ascending) that hold one of `positions`
+    (each looked up: a region has a few hundred numbers, and more pieces)."""
+    found = set()
+    for pos in positions:
+        i = bisect.bisect_right(piece_starts, pos) - 1
+        if i >= 0 and pos < pieces[i].end:
+            found.add(i)
+    return found
 
 
 def _blank(text: str, start: int, end: int, masked: tuple[tuple[int, int], ...]) -> str:
@@ -150,8 +302,15 @@ class _Front:
 
 
 class _Reader:
-    def __init__(self, view: str, bounds: set[int], pieces: list[Piece], deadlines: list[Deadline], rules: Rules):
+    def __init__(self, view: str, bounds: set[int], pieces: list[Piece], deadlines: list[Deadline], rules: Rules,
+                 text: str, offset: int, place: Callable[[int], Place] | None, numbering: Numbering | None):
         self.view = view
+        # The records it makes hold offsets into the document and its words as written (the view is
+        # folded), where they stand and their ids.
+        self.text = text
+        self.offset = offset
+        self.place = place
+        self.numbering = numbering
         self.bounds = bounds
         self.rules = rules
         self.deadlines = deadlines
@@ -160,7 +319,9 @@ class _Reader:
         self.deadlines_by_end = sorted(deadlines, key=lambda d: d.end)
         self.deadline_ends = [d.end for d in self.deadlines_by_end]
         # Every "YYYY年" of the region once, (start, end, year), for the year of each target.
-        self.years = [(m.start(), m.end(), int(m.group(1))) for m in _YEAR.finditer(view)]
+        matches = list(_YEAR.finditer(view))
+        self.years = [(m.start(), m.end(), int(m.group(1))) for m in matches]
+        self.year_digits = [(m.start(), m.end(1)) for m in matches]
         self.year_ends = [end for _start, end, _year in self.years]
         self.fronts: dict[Piece, _Front] = {}
         self.action_words, self.opening_words, self.markers = _word_sets(rules)
@@ -169,6 +330,12 @@ class _Reader:
         for p in pieces:
             self.sentence_starts.setdefault(p.sentence, p.start)
             self.group_starts.setdefault((p.sentence, p.group), p.start)
+
+    def past_years(self, plan_year: int | None) -> list[tuple[int, int]]:
+        """The digits of each year written before the plan's year."""
+        if plan_year is None:
+            return []
+        return [digits for digits, (_start, _end, year) in zip(self.year_digits, self.years) if year < plan_year]
 
     def word_at(self, pos: int, words, aligned: bool = True) -> str | None:
         """The longest of `words` that starts at `pos` (on a token boundary when `aligned`)
@@ -229,12 +396,13 @@ class _Reader:
             pos += len(word)
         return _Front(pos, hedge, action, action_first)
 
-    def read(self, piece: Piece, quantity: Quantity, modality: str | None, default_year: int | None,
-             latest: _Latest | None) -> Target:
-        """The target of `quantity` in `piece`, in steps: where the indicator may be (what opens
-        the piece, or what follows the number before it), the words between it and the number,
-        a verb inside it, the indicator inherited or written after the number, the action
-        inherited, then comparator, kind, year and deadline. Offsets are into the view."""
+    def read(self, piece: Piece, quantity: Mention, decision: Decision, modality: str | None,
+             default_year: int | None, latest: _Latest | None) -> tuple[Quantity, Target]:
+        """The target of `quantity` in `piece`, and its quantity record, in steps: where the
+        indicator may be (what opens the piece, or what follows the number before it), the words
+        between it and the number, a verb inside it, the indicator inherited or written after the
+        number, the action inherited, then comparator, kind, year and deadline. Offsets are read in
+        the view, and written into the records as the document's."""
         same_group = latest if latest is not None and (latest.piece.sentence, latest.piece.group) == (
             piece.sentence, piece.group) else None
         span = self._opening_span(piece, quantity, latest)
@@ -252,22 +420,85 @@ class _Reader:
             # whose number comes with its own verb (增长, 提高到, 突破) does not. A bound word (不少于) is no verb.
             action = same_group.action
         indicator = self.view[found.start:found.end] if found.start is not None else ""
-        comparator = (quantity.comparator_after or quantity.comparator_more or words.comparator
-                      or (">=" if quantity.value_high is not None else "="))
+        # An approximate value (300家左右, 约300家) is `=` whatever bound word stands with it.
+        comparator = "=" if words.approximate else (quantity.comparator_after or quantity.comparator_more
+                                                     or words.comparator
+                                                     or (">=" if quantity.value_high is not None else "="))
         year, deadline = self._when(piece, quantity, default_year)
-        return Target(
-            text="", indicator=indicator if found.start is not None else None, indicator_start=found.start,
-            indicator_end=found.end, action=action, value=quantity.value, value_low=quantity.value,
+        text, offset = self.text, self.offset
+        start, end = self.piece_start(piece) + offset, _trim(self.view, piece.start, piece.end)[1] + offset
+        indicator_start = None if found.start is None else found.start + offset
+        indicator_end = None if found.end is None else found.end + offset
+        written_indicator = None if indicator_start is None else text[indicator_start:indicator_end]
+        piece_text = text[start:end]
+        written_comparator = COMPARATORS[comparator]
+        where = self.place(start) if self.place else NOWHERE
+        quantity_id = self.numbering.quantity() if self.numbering else ""
+        target = Target.make(
+            target_id=self.numbering.target() if self.numbering else "", quantity_id=quantity_id,
+            source=where.source, section_path=where.section_path, annex_seq=where.annex_seq, text=piece_text,
+            indicator=written_indicator, indicator_start=indicator_start, indicator_end=indicator_end,
+            action=action, value=quantity.value, value_low=quantity.value,
             value_high=quantity.value if quantity.value_high is None else quantity.value_high, unit=quantity.unit,
             value_base=quantity.value_base,
             value_base_high=quantity.value_base if quantity.value_base_high is None else quantity.value_base_high,
-            base_unit=quantity.base_unit, comparator=Comparator(comparator), approximate=words.approximate,
-            kind=Kind(self.kind(quantity, indicator, words.kind_marker, action)),
+            base_unit=quantity.base_unit, comparator=written_comparator, approximate=words.approximate,
+            kind=KINDS[self.kind(quantity, indicator, words.kind_marker, action)],
             hedged=bool(modality and self.rules.hedges[modality]), modality=modality, year=year, deadline=deadline,
-            start=self.piece_start(piece), end=_trim(self.view, piece.start, piece.end)[1],
-            number_start=quantity.start, number_end=quantity.end)
+            start=start, end=end, number_start=quantity.start + offset, number_end=quantity.end + offset)
+        return self._record(quantity, decision, start, end, written_comparator, words.approximate, indicator_start,
+                            indicator_end, piece_text, written_indicator, where, quantity_id), target
 
-    def _opening_span(self, piece: Piece, quantity: Quantity, latest: _Latest | None) -> _Span:
+    def quantity(self, clause: Piece, mention: Mention, decision: Decision, marked: str) -> Quantity:
+        """A quantity of any role but `target`: its clause, the comparator written with it, its
+        subject (what follows it in the clause, else what stands before it), and for an incentive
+        whether it is a cap or a rate and who receives it."""
+        start, end = _trim(self.view, clause.start, clause.end)
+        words = self._number_words(_Span(start, mention.start, None), mention)
+        incentive = decision.role == QuantityRole.INCENTIVE
+        cap = incentive and is_cap(marked, mention, self.rules)
+        comparator = (mention.comparator_after or mention.comparator_more or words.comparator
+                      or ("<=" if cap else "="))
+        after_start, after_end = _trim(self.view, mention.after_end, end)
+        while after_start < after_end and self.view[after_start] in SUBJECT_OPENERS:
+            after_start += 1
+        before = _trim(self.view, self.front(clause).end if clause.start < mention.start else start, words.end)
+        # What a condition measures stands before its number (年营收超1000万元); what an incentive or a
+        # span gives follows it (最高3万元的一次性奖励, 最长60个月的安居补贴).
+        prefer_before = decision.role == QuantityRole.ELIGIBILITY and before[0] < before[1]
+        subject = before if prefer_before or not _HAN.search(self.view, after_start, after_end) else (
+            after_start, after_end)
+        text, offset = self.text, self.offset
+        subject_start, subject_end = (subject[0] + offset, subject[1] + offset) if subject[0] < subject[1] else (
+            None, None)
+        quantity = self._record(mention, decision, start + offset, end + offset, COMPARATORS[comparator],
+                                words.approximate, subject_start, subject_end, text[start + offset:end + offset],
+                                None if subject_start is None else text[subject_start:subject_end],
+                                self.place(start + offset) if self.place else NOWHERE,
+                                self.numbering.quantity() if self.numbering else "")
+        if incentive:
+            who = recipient(marked, mention, self.rules)
+            written = None if who is None else text[who[0] + offset:who[1] + offset].strip()
+            return quantity.evolve(cap=cap, rate=mention.category == "percent", recipient=written or None)
+        return quantity
+
+    def _record(self, mention: Mention, decision: Decision, start: int, end: int, comparator: Comparator,
+                approximate: bool, subject_start: int | None, subject_end: int | None, clause: str,
+                subject: str | None, where: Place, quantity_id: str) -> Quantity:
+        """A quantity record; `start`, `end` and the subject's are document offsets already."""
+        offset = self.offset
+        return Quantity.make(
+            quantity_id=quantity_id, source=where.source, section_path=where.section_path,
+            annex_seq=where.annex_seq, role=decision.role, role_rule=decision.rule_id, text=clause,
+            written=self.text[mention.start + offset:mention.end + offset], value=mention.value,
+            value_high=mention.value if mention.value_high is None else mention.value_high, unit=mention.unit,
+            value_base=mention.value_base,
+            value_base_high=mention.value_base if mention.value_base_high is None else mention.value_base_high,
+            base_unit=mention.base_unit, comparator=comparator, approximate=approximate, subject=subject,
+            start=start, end=end, number_start=mention.start + offset, number_end=mention.end + offset,
+            subject_start=subject_start, subject_end=subject_end)
+
+    def _opening_span(self, piece: Piece, quantity: Mention, latest: _Latest | None) -> _Span:
         """From what opens the piece (front) to the number; a second number in the same piece
         ("压缩至30小时和1.5小时以内") starts after the first, with no action of its own."""
         opening = self.front(piece)
@@ -281,7 +512,7 @@ class _Reader:
             end -= 1
         return _Span(start, end, action)
 
-    def _number_words(self, span: _Span, quantity: Quantity) -> _NumberWords:
+    def _number_words(self, span: _Span, quantity: Mention) -> _NumberWords:
         """Comparators, kind markers, 约 and an action that follows its indicator (增资扩产项目谋划100个,
         小微企业园开工2个), read backwards from the number. They need no token boundary: jieba reads
         授信额达8亿元 as 额达."""
@@ -317,13 +548,15 @@ class _Reader:
                 return _Span(i + len(verb), span.end, verb) if adverb else _Span(span.start, i, verb)
         return span
 
-    def _indicator_fallback(self, piece: Piece, quantity: Quantity, span: _Span,
+    def _indicator_fallback(self, piece: Piece, quantity: Mention, span: _Span,
                             same_group: _Latest | None) -> _Indicator:
         """With nothing before the number, the noun may follow it (实施30项节能减碳技术改造项目), or
         the indicator is the earlier target's in the same clause group (增长10%)."""
         if span.start < span.end:
             return _Indicator(*span)
         after_start, after_end = _trim(self.view, quantity.after_end, _trim(self.view, piece.start, piece.end)[1])
+        while after_start < after_end and self.view[after_start] in SUBJECT_OPENERS:  # 两万平方米的专业化智创空间
+            after_start += 1
         if after_start < after_end and _HAN.search(self.view, after_start, after_end):
             # 两家园区创成省级绿色低碳园区: the verb in the phrase governs what follows it.
             for i in range(after_start, after_end):
@@ -334,22 +567,27 @@ class _Reader:
             return _Indicator(same_group.indicator_start, same_group.indicator_end, span.action)
         return _Indicator(None, None, span.action)
 
-    def _when(self, piece: Piece, quantity: Quantity, default_year: int | None) -> tuple[int | None, str | None]:
+    def _when(self, piece: Piece, quantity: Mention, default_year: int | None) -> tuple[int | None, str | None]:
         """The year (the last "YYYY年" before the number in its sentence, else the plan's) and the
-        deadline (the last deadline before the number in its clause group, in that year)."""
+        deadline (the last deadline before the number in its clause group, else the last goal year
+        before it in its sentence, in that year)."""
         sentence_start = self.sentence_starts[piece.sentence]
         year = default_year
         i = bisect.bisect_right(self.year_ends, quantity.start) - 1
         if i >= 0 and self.years[i][0] >= sentence_start:
             year = self.years[i][2]
         # A deadline reaches the targets after it in its clause group, until a period word
-        # (全年, 一年内) or another deadline takes over.
+        # (全年, 一年内) or another deadline takes over; a goal year (到2028年) its whole sentence.
         group_start = self.group_starts[(piece.sentence, piece.group)]
         j = bisect.bisect_right(self.deadline_ends, quantity.start) - 1
         deadline = self.deadlines_by_end[j] if j >= 0 and self.deadlines_by_end[j].start >= group_start else None
+        while deadline is None and j >= 0 and self.deadlines_by_end[j].start >= sentence_start:
+            if self.deadlines_by_end[j].kind == "goal_year":
+                deadline = self.deadlines_by_end[j]
+            j -= 1
         return year, deadline.value(year) if deadline else None
 
-    def kind(self, quantity: Quantity, indicator: str, kind_marker: str | None, action: str | None) -> str:
+    def kind(self, quantity: Mention, indicator: str, kind_marker: str | None, action: str | None) -> str:
         percent = quantity.category in ("percent", "percent_points")
         if kind_marker == "growth_rate" and percent:
             return "growth_rate"
@@ -384,21 +622,27 @@ def _lengths(words: frozenset[str]) -> tuple[int, ...]:
     return tuple(sorted({len(w) for w in words}, reverse=True))
 
 
-def _pieces_with_hedges(pieces: list[Piece], quantities: list[Quantity], reader: _Reader):
-    """Yield (piece, its quantities, the hedge or firmness word governing it) in order.
+def _pieces_with_hedges(pieces: list[Piece], piece_starts: list[int], quantities: list[Mention],
+                        decisions: dict[int, Decision], reader: _Reader):
+    """Yield (clause, the hedge or firmness word governing it, its quantities in order, each with the
+    piece it is read in: a clause split at 、 between two targets is several pieces, one for each
+    target; any other quantity is read in its whole clause, and has None).
 
     A hedge governs the rest of its clause group; a later group that opens with its own
     verb leaves it, one that opens with a noun (an elliptical clause) stays under it."""
-    starts = [q.start for q in quantities]  # ascending
-    insides = [[q for q in quantities[bisect.bisect_left(starts, p.start):bisect.bisect_left(starts, p.end)]
-                if q.end <= p.end] for p in pieces]
+    insides: dict[int, list[Mention]] = {}  # by piece index, the quantities wholly inside the piece
+    for q in quantities:
+        i = bisect.bisect_right(piece_starts, q.start) - 1
+        if i >= 0 and q.end <= pieces[i].end:
+            insides.setdefault(i, []).append(q)
     # A hedge never reaches past its sentence: a sentence without numbers needs no reading.
-    numbered = {p.sentence for p, inside in zip(pieces, insides) if inside}
+    numbered = {pieces[i].sentence for i in insides}
     modality = None
     sentence = None
-    for piece, inside in zip(pieces, insides):
+    for i, piece in enumerate(pieces):
         if piece.sentence not in numbered:
             continue
+        inside = insides.get(i, [])
         if piece.sentence != sentence:
             sentence, modality = piece.sentence, None
         opening = reader.front(piece)
@@ -406,19 +650,27 @@ def _pieces_with_hedges(pieces: list[Piece], quantities: list[Quantity], reader:
             modality = opening.hedge
         elif piece.first_in_group and opening.action_first:
             modality = None
-        for sub, sub_quantities in _split_lists(reader.view, piece, inside):
-            for shared, shared_quantities in _split_crowded(sub, sub_quantities):
-                yield shared, shared_quantities, modality
+        if len(inside) == 1:  # the common case: one number, read in its whole clause
+            q = inside[0]
+            yield piece, modality, [(q, piece if decisions[q.start].role is QuantityRole.TARGET else None)]
+            continue
+        targets = [q for q in inside if decisions[q.start].role is QuantityRole.TARGET]
+        if len(targets) < 2:  # nothing to split: a target is read in its whole clause
+            yield piece, modality, [(q, piece if targets and q is targets[0] else None) for q in inside]
+            continue
+        read_in = {q.start: shared for sub, sub_quantities in _split_lists(reader.view, piece, targets)
+                   for shared, shared_quantities in _split_crowded(sub, sub_quantities) for q in shared_quantities}
+        yield piece, modality, [(q, read_in.get(q.start)) for q in inside]
 
 
-def _split_lists(view: str, piece: Piece, quantities: list[Quantity]):
+def _split_lists(view: str, piece: Piece, quantities: list[Mention]):
     """Split a piece at a 、 that stands between two numbers (新增上市3家、报会3家); a 、 between
     nouns stays inside (工业投资、制造业投资增长12%)."""
     if len(quantities) < 2:
         yield piece, quantities
         return
     start = piece.start
-    group: list[Quantity] = []
+    group: list[Mention] = []
     first = piece.first_in_group
     for q, nxt in zip(quantities, [*quantities[1:], None]):
         group.append(q)
@@ -431,7 +683,7 @@ def _split_lists(view: str, piece: Piece, quantities: list[Quantity]):
     yield Piece(start, piece.end, piece.sentence, piece.group, first), group
 
 
-def _split_crowded(piece: Piece, quantities: list[Quantity]):
+def _split_crowded(piece: Piece, quantities: list[Mention]):
     """A piece with more than MAX_SHARED numbers cut after each number (its unit, 以上 …)."""
     if len(quantities) <= MAX_SHARED:
         yield piece, quantities
@@ -449,16 +701,3 @@ def _trim(view: str, start: int, end: int) -> tuple[int, int]:
     while end > start and view[end - 1].isspace():
         end -= 1
     return start, end
-
-
-def _shift(text: str, t: Target, offset: int) -> Target:
-    """Region offsets to document offsets; words as written (the view is folded)."""
-    def moved(pos: int | None) -> int | None:
-        return None if pos is None else pos + offset
-
-    indicator_start, indicator_end = moved(t.indicator_start), moved(t.indicator_end)
-    return t.evolve(
-        start=t.start + offset, end=t.end + offset, text=text[t.start + offset:t.end + offset],
-        indicator=None if indicator_start is None else text[indicator_start:indicator_end],
-        indicator_start=indicator_start, indicator_end=indicator_end,
-        number_start=moved(t.number_start), number_end=moved(t.number_end))

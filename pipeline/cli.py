@@ -14,7 +14,20 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from policyparse import diff, emit, emit_diff, emit_report, emit_xlsx, evaluate, golden, quality, report
+from policyparse import (
+    diff,
+    emit,
+    emit_diff,
+    emit_report,
+    emit_xlsx,
+    evaluate,
+    evaluate_quantities,
+    evaluate_structure,
+    golden,
+    quality,
+    real_golden,
+    report,
+)
 from policyparse.documents import Failure, documents, load_one, within_limits
 from policyparse.errors import BatchError, PolicyParseError
 from policyparse.limits import (
@@ -198,17 +211,16 @@ def cmd_golden(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from policyparse import evaluate_structure, real_golden
-
-    root = Path(args.golden_dir)
+    root, parser = Path(args.golden_dir), _parser(args)
+    # A real document's golden folder (tests/golden/real/README.md) is scored for its structure
+    # and, where its quantities were annotated, quantity by quantity.
     real = [p for p in args.inputs if real_golden.is_real_golden(root / doc_id_for(p))]
     others = [p for p in args.inputs if p not in real]
     try:
         if others:
-            total, per_document = evaluate.evaluate(others, root, _parser(args))
-            print(evaluate.report(total, per_document))
-        scores = []
-        for path, doc in documents(real, _parser(args)):
+            print(evaluate.report(*evaluate.evaluate(others, root, parser)))
+        structure, quantities = [], []
+        for path, doc in documents(real, parser):
             if _failed(doc):
                 return 1
             assert isinstance(doc, Document)
@@ -216,9 +228,13 @@ def cmd_evaluate(args) -> int:
                 golden = real_golden.read(root / doc.doc_id)
             except ValueError as exc:
                 raise PolicyParseError(path, f"cannot read the golden files ({exc})") from None
-            scores.append((doc.doc_id, evaluate_structure.score(golden, doc)))
-        if scores:
-            print(evaluate_structure.report(scores))
+            structure.append((doc.doc_id, evaluate_structure.score(golden, doc)))
+            if "quantities" in golden.tables:
+                quantities.append((doc.doc_id, evaluate_quantities.score(doc, golden.tables["quantities"])))
+        if structure:
+            print(evaluate_structure.report(structure))
+        if quantities:
+            print(evaluate_quantities.report(quantities))
     except PolicyParseError as exc:
         _error(exc.path, exc.reason)
         return 1
@@ -226,8 +242,6 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_corpus(args) -> int:
-    from policyparse import evaluate_structure
-
     parsed = [(path, doc) for path, doc in documents(_documents_in(args.inputs), _parser(args)) if not _failed(doc)]
     print(evaluate_structure.corpus_report(parsed))  # type: ignore[arg-type]
     return 0
@@ -360,7 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("evaluate", help="score target extraction against golden files (precision, recall, fields); "
                                         "for real documents' golden folders, the structure (header, sections, notes, "
-                                        "annexes) per corpus folder")
+                                        "annexes) and every quantity with its role, per corpus folder")
     e.add_argument("inputs", nargs="+", metavar="INPUT", help="plan documents with golden files")
     e.add_argument("--golden-dir", required=True, metavar="DIR",
                    help="the folder of golden files, one folder per doc_id (this project's: tests/golden)")

@@ -21,8 +21,8 @@ from policyparse.emit import FORMULA_STARTS, atomic_write, cell, frames, neutral
 from policyparse.emit_diff import DIFF_COLUMNS
 
 # Sheets in reading order: the documents, what they say, who does it, what the parser noticed.
-DATASET_SHEETS = ("documents", "sections", "annexes", "annex_rows", "targets", "responsibilities", "by_unit",
-                  "findings", "quality")
+DATASET_SHEETS = ("documents", "sections", "annexes", "annex_rows", "quantities", "targets", "responsibilities",
+                  "by_unit", "findings", "quality")
 # Quantities Excel should show whole: 220,000,000,000 rather than 2.2E+11.
 QUANTITY_COLUMNS = {"value", "value_low", "value_high", "value_base", "value_base_high", "old", "new"}
 SCORE_COLUMNS = {"score", "link_score"}

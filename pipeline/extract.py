@@ -1,38 +1,107 @@
-"""Extract: targets from the body (one region, responsibility notes and heading numbers
+"""Extract: quantities and their targets from the body (one region, responsibility notes and heading numbers
 read as blank) and from each annex task cell (a cell is its own region: sentences,
 hedges and inherited words never cross a cell boundary)."""
 from __future__ import annotations
 
+import bisect
+import itertools
+from collections.abc import Callable
+
+import regex
+
 from policyparse.extractors.responsibility import find_notes
-from policyparse.extractors.targets import find_targets
-from policyparse.model import Finding, FindingCode, Location, Section, Source, Target
+from policyparse.extractors.roles import Decision
+from policyparse.extractors.targets import Numbering, Place, Scope, read_quantities
+from policyparse.model import Finding, FindingCode, Location, Quantity, QuantityRole, Section, Source, Target
 from policyparse.rules import Rules
 from policyparse.segment import Segmented
 
 
-def extract(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Target, ...], tuple[Finding, ...]]:
-    """The targets of the body and the annex, and a finding for each unit not in rules/units.tsv."""
+def extract(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Quantity, ...], tuple[Target, ...],
+                                                               tuple[Finding, ...]]:
+    """Every quantity of the body and the annex with its role, the targets read from those of role
+    `target`, and a finding for each quantity whose unit is not in rules/units.tsv."""
     year = seg.header.year
     masked = tuple((n.start, n.end) for n in find_notes(text, rules, seg.body_start, seg.body_end)) + seg.heading_marks
     breaks = tuple(s.title_end for s in seg.sections)
-    placed: list[tuple[Target, Source, str | None, str | None]] = []  # (target, source, section path, annex seq)
-    for t in find_targets(text, seg.body_start, seg.body_end, rules, year, masked, breaks):
-        section = innermost_section(seg.sections, t.start)
-        placed.append((t, Source.BODY, section.path if section else None, None))
+    document_scope = _document_scope(text, seg, rules)
+    numbering = Numbering()
+    readings = read_quantities(text, seg.body_start, seg.body_end, rules, year, masked, breaks,
+                               document_scope + _section_scopes(text, seg.sections, rules),
+                               _body_place(seg.sections), numbering)
     for row in seg.annex_rows:
-        found = find_targets(text, row.task_start, row.task_end, rules, year)
-        placed += [(t, Source.ANNEX, None, row.seq) for t in found]
-    records = tuple(t.evolve(target_id=f"T{i:04d}", source=source, section_path=path, annex_seq=seq)
-                    for i, (t, source, path, seq) in enumerate(placed, 1))
+        readings += read_quantities(text, row.task_start, row.task_end, rules, year, scopes=document_scope,
+                                    place=_fixed(Place(Source.ANNEX, None, row.seq)), numbering=numbering)
     known_base_units = {u.base_unit for u in rules.units.values()}
+    quantities = tuple(r.quantity for r in readings)
     findings = tuple(
         Finding(code=FindingCode.UNKNOWN_MEASURE_UNIT,
-                message=f"unit {t.unit!r} of {t.text!r} is not in rules/units.tsv; kept as written",
-                where=Location.section(t.section_path) if t.source == Source.BODY else Location.rows(t.annex_seq),
-                start=t.start, end=t.end)
-        for t in records if t.base_unit not in known_base_units
+                message=f"unit {q.unit!r} of {q.text!r} is not in rules/units.tsv; kept as written",
+                where=Location.section(q.section_path) if q.source == Source.BODY else Location.rows(str(q.annex_seq)),
+                start=q.start, end=q.end)
+        for q in quantities if q.base_unit not in known_base_units
     )
-    return records, findings
+    return quantities, tuple(r.target for r in readings if r.target is not None), findings
+
+
+def _fixed(place: Place) -> Callable[[int], Place]:
+    """Where the records of an annex row stand, wherever in its cell."""
+    return lambda _offset: place
+
+
+def _body_place(sections: tuple[Section, ...]) -> Callable[[int], Place]:
+    """Where a body record stands: its innermost section. Between two section starts or ends the
+    innermost section is one and the same: it is looked up once for each such stretch, and an
+    offset finds its stretch by bisection."""
+    bounds = sorted({s.start for s in sections} | {s.end for s in sections})
+    places = []
+    for start in bounds:
+        section = innermost_section(sections, start)
+        places.append(Place(Source.BODY, section.path if section else None, None))
+    nowhere = Place(Source.BODY, None, None)
+
+    def place(offset: int) -> Place:
+        i = bisect.bisect_right(bounds, offset) - 1
+        return places[i] if i >= 0 else nowhere
+
+    return place
+
+
+_HEADING_STOP = regex.compile("[\n。！？]")
+
+
+# The title is read with the document's opening lines, which hold it where the header reader found
+# none or took a web page's chrome or a salutation for it; they end where a list of annexes begins,
+# which names other documents (附件：1.…的报告).
+OPENING_LINES = 10
+_ANNEX_LIST = "附件"
+
+
+def _document_scope(text: str, seg: Segmented, rules: Rules) -> tuple[Scope, ...]:
+    """The whole text, unless the title says the document is a plan: the numbers of a report are
+    baselines by default, of any other document other (their goals are found by the goal rules)."""
+    titles = [seg.header.title.value] if seg.header.title else []
+    titles += itertools.takewhile(lambda line: not line.startswith(_ANNEX_LIST),
+                                  (line.strip() for line in text.split("\n", OPENING_LINES)[:OPENING_LINES]))
+    rule = next((r for r in rules.role_scopes if r.where == "title" and any(map(r.pattern.search, titles))), None)
+    if rule is None or rule.role == QuantityRole.TARGET:
+        return ()
+    return (Scope(0, len(text), Decision(QuantityRole(rule.role), rule.rule_id), "title"),)
+
+
+def _section_scopes(text: str, sections: tuple[Section, ...], rules: Rules) -> tuple[Scope, ...]:
+    """Each section whose heading line says what its numbers are (申报条件: eligibility)."""
+    headings = [r for r in rules.role_scopes if r.where == "heading"]
+    scopes = []
+    for section in sections:
+        # The heading's first sentence: "（一）OPC社区实行达标备案，应具备以下条件：", not the measure it opens.
+        stop = _HEADING_STOP.search(text, section.start, section.end)
+        line = text[section.start:stop.start() if stop else section.end]
+        rule = next((r for r in headings if r.pattern.search(line)), None)
+        if rule is not None:
+            scopes.append(Scope(section.start, section.end, Decision(QuantityRole(rule.role), rule.rule_id),
+                                "heading"))
+    return tuple(scopes)
 
 
 def innermost_section(sections: tuple[Section, ...], offset: int) -> Section | None:

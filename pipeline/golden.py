@@ -11,7 +11,9 @@ from policyparse.emit import atomic_write, cell
 from policyparse.model import Document, Header, to_json
 
 HEADER_FIELDS = [f.name for f in Header.fields()]
-# table → (its golden columns, the columns that identify a row): each record's golden view.
+# table → (its golden columns, the columns that identify a row): each record's golden view. Quantities
+# have none: a reader writes them in the real golden format (tests/golden/real/README.md), scored by
+# policyparse.evaluate_quantities.
 TABLES = {name: (record.golden_columns, record.golden_key) for name, record in Document.RECORDS.items()
           if record.golden_columns}
 

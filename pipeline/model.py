@@ -119,6 +119,17 @@ class ColumnRole(StrEnum):
     OTHER = "other"
 
 
+class QuantityRole(StrEnum):
+    """What a quantity is to the plan (docs/annotation.md, "Every quantity, with its role")."""
+
+    TARGET = "target"  # a level, increment, share or growth the plan commits to reach
+    INCENTIVE = "incentive"  # money or a benefit offered: its amount, cap or rate
+    ELIGIBILITY = "eligibility"  # a condition on who or what qualifies
+    BASELINE = "baseline"  # a figure already reached, or of a past year
+    PERIOD = "period"  # a duration or a frequency
+    OTHER = "other"  # a count in a name, a quota of a service, a count that sums up a list …
+
+
 class Comparator(StrEnum):
     AT_LEAST = ">="
     AT_MOST = "<="
@@ -163,7 +174,7 @@ FINDING_CODES: dict[FindingCode, tuple[str, str]] = {
     FindingCode.ANNEX_HEADER_UNKNOWN: ("reading the document", "an annex table whose header lacks a needed column"),
     FindingCode.ANNEX_ROW_CELLS: ("reading the document", "an annex row with more or fewer cells than its header"),
     FindingCode.UNKNOWN_MEASURE_UNIT: ("reading the document",
-                                       "a target's unit that is not in `rules/units.tsv`: kept as written"),
+                                       "a quantity's unit that is not in `rules/units.tsv`: kept as written"),
     FindingCode.ANNEX_TABLE_UNKNOWN: ("reading the document", "an annex table none of whose header cells names a "
                                                               "column role: kept as rows of cells"),
     FindingCode.NOTE_UNREAD: ("who leads", "a bracket that reads like a responsibility note (units with 负责 / 牵头 "
@@ -276,6 +287,14 @@ class Record:
 
     def to_dict(self) -> dict:
         return {name: to_json(getattr(self, name)) for name in self.json_fields()}
+
+    @classmethod
+    def make(cls, **values: Any) -> Any:
+        """The record of `values`, the defaults filling the fields not given, made as `evolve` makes
+        its copies, without __init__: an extractor makes a record for every number of a document."""
+        record = object.__new__(cls)
+        record.__dict__.update(_DEFAULTS.get(cls) or _defaults(cls), **values)
+        return record
 
     def evolve(self, **changes: Any) -> Any:
         """A copy with some fields changed: dataclasses.replace without a call to __init__ (a
@@ -425,6 +444,7 @@ class Target(Record):
     modality: str | None = column("the hedge or firmness word: 力争, 确保 …, or null")
     year: int | None = column("the year the target is for")
     deadline: str | None = column("ISO date `2024-06-30` or quarter `2024-Q3`, or null")
+    quantity_id: str = column("the quantity the target is read from (`quantities`, role `target`)", "")
     start: int = offset("the piece")
     end: int = offset("")
     indicator_start: int | None = offset("where the indicator is written; for an indicator carried over from an "
@@ -448,6 +468,47 @@ class Target(Record):
     def where(self) -> str | None:
         """The section path of a body target, the annex row's 序号 of an annex target."""
         return self.section_path if self.source == Source.BODY else self.annex_seq
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quantity(Record):
+    """Every number with its unit that the parser reads, and what it is to the plan."""
+
+    quantity_id: str = column("`Q0001`… in document order (the body, then the annex rows)", "")
+    source: Source = column("`body` or `annex`", Source.BODY)
+    section_path: str | None = column("the innermost section of a body quantity", None)
+    annex_seq: str | None = column("the annex row of an annex quantity", None)
+    role: QuantityRole = column("`target`, `incentive`, `eligibility`, `baseline`, `period`, `other`")
+    role_rule: str = column("the rule that decided the role: a `rule_id` of rules/quantity_roles.tsv (`default` "
+                            "when none applies), of rules/non_targets.tsv or of rules/role_scopes.tsv, or `names:` "
+                            "and a pattern id of rules/names.jsonl")
+    text: str = column("the clause around it (up to ，；。：); for a target, the target's clause piece")
+    written: str = column("the number and its unit as written: 两万平方米, 50万元, 30%, 18至45周岁")
+    value: Decimal = column("as written; the low end of a range")
+    value_high: Decimal = column("the high end of a range, else the same as `value`")
+    unit: str = column("as written, magnitude included: 亿元, 万名, %, 成")
+    value_base: Decimal = column("in `base_unit` (as for targets)")
+    value_base_high: Decimal = column("the high end in `base_unit`")
+    base_unit: str = column("元, 家, %, 月 …; for a unit not in rules/units.tsv, the unit as written")
+    comparator: Comparator = column("what is written with the number: `>=` (以上, 不少于, 超), `<=` (以下, 不超过, "
+                                    "最高), `>` (余, 多), else `=`; a target's own comparator")
+    approximate: bool = column("约, 左右 …")
+    subject: str | None = column("what the number is about, in the document's words: a target's indicator, the "
+                                 "benefit of an incentive (一次性奖励), the measured thing of a condition; null "
+                                 "when the clause names none")
+    cap: bool | None = column("an incentive: true when the amount is a ceiling (最高, 不超过, 上限); null for other "
+                              "roles", None)
+    rate: bool | None = column("an incentive: true when it is a share of a base (按投资额的30%, 给予50%贴息, 8折); "
+                               "null for other roles", None)
+    recipient: str | None = column("an incentive: who receives it, where the sentence says (对入选项目给予… → "
+                                   "入选项目); null otherwise", None)
+    start: int = offset("the clause")
+    end: int = offset("")
+    number_start: int = offset("where the number is written (`written`)")
+    number_end: int = offset("")
+    subject_start: int | None = offset("where the subject is written (a target's indicator carried over from an "
+                                       "earlier clause: where it was written there)")
+    subject_end: int | None = offset("")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -632,7 +693,9 @@ class Document(Record):
     sections: tuple[Section, ...] = column("the headings (below)", (), csv=False)
     annexes: tuple[Annex, ...] = column("the annexes, each with its tables (below)", (), csv=False)
     annex_rows: tuple[AnnexRow, ...] = column("the rows of the plan's task table (below)", (), csv=False)
-    targets: tuple[Target, ...] = column("the targets (below)", (), csv=False)
+    quantities: tuple[Quantity, ...] = column("every quantity with its role (below)", (), csv=False)
+    targets: tuple[Target, ...] = column("the targets (below): the quantities of role `target`, read in full", (),
+                                         csv=False)
     responsibilities: tuple[Responsibility, ...] = column("the units of the notes and annex rows (below)", (),
                                                           csv=False)
     findings: tuple[Finding, ...] = column("what the parser noticed (below)", (), csv=False)
@@ -717,7 +780,8 @@ class Document(Record):
         return cls(**values)
 
 
-Document.RECORDS.update(sections=Section, annexes=Annex, annex_rows=AnnexRow, targets=Target,
+Document.RECORDS.update(sections=Section, annexes=Annex, annex_rows=AnnexRow, quantities=Quantity,
+                        targets=Target,
                         responsibilities=Responsibility, findings=Finding)
 
 # The combined tables of the dataset, in order: name → the record each row describes.
@@ -786,6 +850,16 @@ def _spans(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_spans(v) for v in value]
     return None if value is None else [value.start, value.end]
+
+
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
+def _defaults(cls: type) -> dict[str, Any]:
+    """The default value of each field of a record that has one."""
+    if cls not in _DEFAULTS:
+        _DEFAULTS[cls] = {f.name: f.default for f in dataclasses.fields(cls) if f.default is not MISSING}
+    return _DEFAULTS[cls]
 
 
 _HINTS: dict[type, dict[str, Any]] = {}

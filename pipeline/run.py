@@ -54,7 +54,7 @@ class Parser:
         normalised = normalise(raw.text)
         text = normalised.text
         seg = segment(text, rules, raw.tables)
-        targets, target_findings = extract(text, seg, rules)
+        quantities, targets, target_findings = extract(text, seg, rules)
         targets = place_targets(targets, raw.provenance, normalised)
         responsibilities, resolve_findings = resolve(text, seg, rules)
         annex_rows, link_findings = link(text, seg.sections, seg.annex_rows, targets, responsibilities, rules)
@@ -73,6 +73,7 @@ class Parser:
             quality=assess(seg.header, seg.sections, seg.annexes, responsibilities, findings, rules),
             annexes=seg.annexes,
             annex_rows=annex_rows,
+            quantities=quantities,
             targets=targets,
             responsibilities=responsibilities,
             findings=findings,

@@ -33,7 +33,11 @@ class Unit:
 
 @dataclass(frozen=True)
 class NonTargetRule:
+    """A number that is a name, a label or a parameter rather than a target (rules/non_targets.tsv):
+    a quantity of `role`, or no quantity at all when `role` is `none` (a date, an ordinal)."""
+
     rule_id: str
+    role: str
     pattern: regex.Pattern
     example: str
     excluded: str
@@ -42,11 +46,28 @@ class NonTargetRule:
 
 
 @dataclass(frozen=True)
+class QuantityRoleRule:
+    """What a quantity is, by the clause around it (rules/quantity_roles.tsv). `pattern` matches
+    at the quantity itself, in a view of the text where every quantity is a run of NUMBER_MARKS:
+    the rule's text before `{N}` must stand right before it, its text after `{N}` right after."""
+
+    rule_id: str
+    role: str
+    categories: frozenset[str] | None  # the unit categories it reads (units.tsv); None: every one
+    source: str  # the pattern as written, {N} and {Q} included
+    pattern: regex.Pattern
+    example: str
+    quantity: str  # the quantity of `example`, as written, that the rule decides
+    counter_example: str
+
+
+@dataclass(frozen=True)
 class NamePattern:
     """A spaCy EntityRuler token pattern (over jieba words) that marks a name holding a number."""
 
     id: str
     label: str
+    role: str  # the role of the number the name holds (rules/non_targets.tsv's roles)
     pattern: list
     example: str
     excluded: str
@@ -57,6 +78,21 @@ class ExampleRule:
     """A pattern that carries its own example (it must match) and counter-example (it must not)."""
 
     kind: str
+    pattern: regex.Pattern
+    example: str
+    counter_example: str
+
+
+@dataclass(frozen=True)
+class RoleScope:
+    """Where the default role is another (rules/role_scopes.tsv): in a document whose title, or a
+    section whose heading line, matches `pattern`, a quantity no role rule decides has `role`;
+    in such a document the goal rules `goals` (None: every one) tell its goals."""
+
+    rule_id: str
+    where: str  # title or heading
+    role: str
+    goals: frozenset[str] | None
     pattern: regex.Pattern
     example: str
     counter_example: str
@@ -103,6 +139,9 @@ class Rules:
     kind_before: dict[str, str]
     kind_suffix: dict[str, str]
     non_targets: tuple[NonTargetRule, ...]
+    quantity_roles: tuple[QuantityRoleRule, ...]  # in order: the first that applies decides; the last is the default
+    incentive_terms: tuple[ExampleRule, ...]  # cap, recipient: what an incentive quantity is
+    role_scopes: tuple[RoleScope, ...]
     headings: tuple[ExampleRule, ...]  # kind: the numbering style (its rows outer to inner)
     heading_starts: frozenset[str]  # the characters a heading can open with (a line opening otherwise is none)
     annex_columns: tuple[ColumnRule, ...]
@@ -186,6 +225,36 @@ class _Files:
                                  example, counter)
                      for n, (kind, p, example, counter) in self.table(name, 4))
 
+    def at_number(self, name: str, lineno: int, text: str) -> regex.Pattern:
+        """A pattern written around {N}, the quantity, as one that matches at the quantity in the
+        marked view: what stands before {N} becomes a lookbehind, what stands after it a lookahead."""
+        if text.count("{N}") != 1:
+            raise RuleError(f"{self.name(name)}:{lineno}: the pattern must hold {{N}} (the quantity) once")
+        before, after = (expand_marks(part) for part in text.split("{N}"))
+        self.pattern(name, lineno, before + after)  # names the file and line of a bad pattern
+        return self.pattern(name, lineno, (f"(?<={before})" if before else "") + NUMBER
+                            + (f"(?={after})" if after else ""))
+
+    def role_rules(self, name: str, categories: set[str]) -> tuple[QuantityRoleRule, ...]:
+        found = []
+        seen: set[str] = set()
+        for n, (rule_id, role, units, p, example, quantity, counter) in self.table(name, 7):
+            if rule_id in seen:
+                raise RuleError(f"{self.name(name)}:{n}: rule {rule_id!r} is listed twice")
+            seen.add(rule_id)
+            reads = None if units == "*" else frozenset(units.split("|"))
+            if reads is not None and not reads <= categories:
+                raise RuleError(f"{self.name(name)}:{n}: {sorted(reads - categories)} not a unit category "
+                                f"(units.tsv: {sorted(categories)}, or *)")
+            pattern = self.at_number(name, n, p)
+            if pattern.groupindex:  # the rule is known by its own group (policyparse.extractors.roles)
+                raise RuleError(f"{self.name(name)}:{n}: a role rule names no group")
+            found.append(QuantityRoleRule(rule_id, self.choice(name, n, role, QUANTITY_ROLES), reads, p, pattern,
+                                          example, quantity, counter))
+        if not found or found[-1].source != "{N}" or found[-1].categories is not None:
+            raise RuleError(f"{self.name(name)}: the last rule must be the default: units *, pattern {{N}}")
+        return tuple(found)
+
     def unit_aliases(self, name: str) -> tuple[UnitAlias, ...]:
         aliases = []
         seen: dict[str, int] = {}
@@ -229,12 +298,15 @@ def read_names(path: Path, label: str) -> tuple[NamePattern, ...]:
             item = json.loads(line)
         except ValueError as exc:
             raise RuleError(f"{label}:{lineno}: not JSON: {exc}") from None
-        missing = {"id", "label", "pattern", "example", "excluded"} - set(item)
+        missing = {"id", "label", "role", "pattern", "example", "excluded"} - set(item)
         if missing:
             raise RuleError(f"{label}:{lineno}: missing {sorted(missing)}")
         if not isinstance(item["pattern"], list) or not all(isinstance(t, dict) for t in item["pattern"]):
             raise RuleError(f"{label}:{lineno}: pattern must be a list of token patterns")
-        found.append(NamePattern(item["id"], item["label"], item["pattern"], item["example"], item["excluded"]))
+        if item["role"] not in LABEL_ROLES:
+            raise RuleError(f"{label}:{lineno}: role {item['role']!r} is not one of {sorted(LABEL_ROLES)}")
+        found.append(NamePattern(item["id"], item["label"], item["role"], item["pattern"], item["example"],
+                                 item["excluded"]))
     return tuple(found)
 
 
@@ -243,7 +315,7 @@ HEADER_FIELDS = ("title_end", "subtitle", "not_title", "not_title_alone", "space
                  "doc_number", "doc_number_line", "order", "order_number", "order_issuer", "paragraph", "recipients",
                  "title_issuers", "meta", "date_in_text", "issued_on", "cc", "annex_label", "annex_list",
                  "annex_reference")
-DEADLINE_KINDS = {"day", "month_end", "year_end", "half", "quarter", "period"}
+DEADLINE_KINDS = {"day", "month_end", "year_end", "goal_year", "half", "quarter", "period"}
 LEAD_MARKER_KINDS = ("lead_mark", "open_list", "explains_lead", "standing")  # and legend_<convention>
 DOCUMENT_KINDS = {"plan", "measures", "opinion", "rules", "notice", "qa"}
 NOTE_KINDS = {"labelled", "words", "line", "note_like"}
@@ -253,6 +325,16 @@ ROLE_LABEL_ROLES = {"lead", "support", "responsible"}
 COLUMN_ROLES = {"seq", "measure", "task", "target", "lead", "responsible", "support", "deadline", "indicator",
                 "indicator_unit", "value", "attribute"}
 KINDS = {"level", "increment", "growth_rate", "share", "cumulative", "reduction"}
+QUANTITY_ROLES = {"target", "incentive", "eligibility", "baseline", "period", "other"}
+LABEL_ROLES = QUANTITY_ROLES - {"target"} | {"none"}  # none: no quantity at all (a date, an ordinal)
+INCENTIVE_TERMS = {"cap", "recipient"}
+# In the view the role rules read, each quantity is a run of one of these private-use characters
+# (two, taken in turn, so that two quantities written side by side stay two); {N} in a rule is the
+# quantity being decided, {Q} any other.
+NUMBER_MARKS = "\ue000\ue001"
+NUMBER = "(?:\ue000++|\ue001++)"  # possessive: {N} is the whole quantity, never a part of it
+# A year before the plan's own (2022年 in a plan for 2023) is marked too: {PAST} in a rule.
+PAST_MARK = "\ue002"
 COMPARATORS = {">=", "<=", "=", ">", "<"}
 _PLACEHOLDER = regex.compile(r"\{[^{}]*\}")
 
@@ -283,9 +365,48 @@ def _openers(pattern: str, label: str) -> set[str]:
     return chars
 
 
+def expand_marks(pattern: str) -> str:
+    """{Q} (a quantity) and {PAST} (a past year) in a rule pattern as the marks of the view the rules
+    read: a run of marks, or inside a character class ([^，{Q}]) the mark characters themselves."""
+    out = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        for placeholder, run, chars in (("{Q}", NUMBER, NUMBER_MARKS), ("{PAST}", PAST_MARK + "++", PAST_MARK)):
+            if pattern.startswith(placeholder, i):
+                out.append(chars if in_class else run)
+                i += len(placeholder)
+                break
+        else:
+            if ch == "\\":
+                out.append(pattern[i:i + 2])
+                i += 2
+                continue
+            if ch == "[" and not in_class:
+                in_class = True
+                if pattern.startswith("[^]", i) or pattern.startswith("[]", i):  # a ] first in a class is itself
+                    out.append(pattern[i:i + (3 if pattern[i + 1] == "^" else 2)])
+                    i += 3 if pattern[i + 1] == "^" else 2
+                    continue
+            elif ch == "]" and in_class:
+                in_class = False
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
 def _alternation(patterns: list[regex.Pattern]) -> regex.Pattern | None:
     """Several rows of one kind as one pattern that matches where any of them does."""
     return regex.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
+
+
+def goal_rules(quantity_roles: tuple[QuantityRoleRule, ...]) -> range:
+    """Where the goal rules stand: the target rules after the last rule of another role, the default
+    aside. They can only change what the default decides, so they are read only where a document
+    scope (role_scopes.tsv) makes the default another role."""
+    last_other = max((i for i, r in enumerate(quantity_roles) if r.role != "target"), default=-1)
+    return range(last_other + 1, len(quantity_roles) - 1)
 
 
 def load(folder: Path | str = RULES_DIR) -> Rules:
@@ -315,8 +436,27 @@ def load(folder: Path | str = RULES_DIR) -> Rules:
     }
     kind_markers = f.by_position("kind_markers.tsv", KINDS, ("before", "suffix"))
     non_targets = tuple(
-        NonTargetRule(rule_id, f.pattern("non_targets.tsv", n, pattern), example, excluded, counter, kept)
-        for n, (rule_id, pattern, example, excluded, counter, kept) in f.table("non_targets.tsv", 6)
+        NonTargetRule(rule_id, f.choice("non_targets.tsv", n, role, LABEL_ROLES),
+                      f.pattern("non_targets.tsv", n, pattern), example, excluded, counter, kept)
+        for n, (rule_id, role, pattern, example, excluded, counter, kept) in f.table("non_targets.tsv", 7)
+    )
+    quantity_roles = f.role_rules("quantity_roles.tsv", {u.category for u in units.values()} | {"unknown"})
+    incentive_terms = tuple(
+        ExampleRule(f.choice("incentive_terms.tsv", n, kind, INCENTIVE_TERMS), f.at_number("incentive_terms.tsv", n, p),
+                    example, counter)
+        for n, (kind, p, example, counter) in f.table("incentive_terms.tsv", 4)
+    )
+    for n, rule in zip((n for n, _cells in f.table("incentive_terms.tsv", 4)), incentive_terms):
+        if rule.kind == "recipient":
+            f.group(rule.pattern, "who", "incentive_terms.tsv", n)
+    goal_ids = {quantity_roles[i].rule_id for i in goal_rules(quantity_roles)}
+    role_scopes = tuple(
+        RoleScope(rule_id, f.choice("role_scopes.tsv", n, where, {"title", "heading"}),
+                  f.choice("role_scopes.tsv", n, role, QUANTITY_ROLES),
+                  None if goals == "*" else frozenset(f.choice("role_scopes.tsv", n, goal, goal_ids)
+                                                      for goal in goals.split() if goal != "-"),
+                  f.pattern("role_scopes.tsv", n, p), example, counter)
+        for n, (rule_id, where, role, goals, p, example, counter) in f.table("role_scopes.tsv", 7)
     )
     headings = tuple(ExampleRule(style, f.group(f.pattern("headings.tsv", n, p), "number", "headings.tsv", n),
                                  example, counter)
@@ -383,6 +523,9 @@ def load(folder: Path | str = RULES_DIR) -> Rules:
         kind_before=kind_markers["before"],
         kind_suffix=kind_markers["suffix"],
         non_targets=non_targets,
+        quantity_roles=quantity_roles,
+        incentive_terms=incentive_terms,
+        role_scopes=role_scopes,
         headings=headings,
         heading_starts=frozenset(ch for rule in headings
                                  for ch in _openers(rule.pattern.pattern, f.name("headings.tsv"))),

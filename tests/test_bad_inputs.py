@@ -20,7 +20,9 @@ from policyparse.errors import shown
 from policyparse.run import doc_id_for
 
 BAD = ROOT / "tests" / "bad"
-OUTPUT_RATIO = 40
+# What a file gives is bounded by a fixed multiple of its size: a run of numbers as dense as
+# "，增长5%" repeated (a quantity and a target every 15 bytes) gives about 110 times its size.
+OUTPUT_RATIO = 150
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def test_a_bad_input_gets_its_expected_outcome(case, bad_dir, tmp_path, monkeypa
     expected_codes = set() if case.expect == "-" else set(case.expect.split(","))
     assert expected_codes <= {f["code"] for f in data["findings"]}
     # No entity or decompression expanded the text beyond what the file holds, and no record
-    # copied it over and over: what a file gives grows with it (at most 36 times here).
+    # copied it over and over: what a file gives grows with it (at most OUTPUT_RATIO times).
     size = named(bad_dir, case).stat().st_size
     assert len(data["document"]["text"]) <= size
     assert sum(p.stat().st_size for p in (tmp_path / "out").iterdir()) <= OUTPUT_RATIO * size

@@ -60,7 +60,7 @@ def test_arabic_with_thousands_separators(n):
 def test_magnitudes_scale_exactly(n, magnitude, unit):
     word, factor = magnitude
     text = f"新增{n}{word}{unit}。"
-    [q], _ = find_quantities(text, RULES)
+    [q] = find_quantities(text, RULES)
     assert q.value == n and q.value_base == Decimal(n) * factor and q.unit == word + unit
 
 

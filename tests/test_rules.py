@@ -6,7 +6,8 @@ import pytest
 
 from conftest import bundled_rules
 from policyparse import rules
-from policyparse.extractors.targets import find_targets
+from policyparse.extractors.roles import Decision
+from policyparse.extractors.targets import Scope, find_targets, read_quantities
 from policyparse.extractors.unit_names import jurisdiction_of
 
 RULES = bundled_rules()
@@ -17,13 +18,61 @@ def quantities(sentence: str) -> list[str]:
     return [sentence[t.number_start:t.number_end] for t in find_targets(sentence, 0, len(sentence), RULES, 2023)]
 
 
+def read(sentence: str, title_scope: bool = False):
+    """The quantities of a sentence; with `title_scope`, as in a document whose title is not a plan's
+    (where the goal rules speak)."""
+    scopes = (Scope(0, len(sentence), Decision("other", "other_document"), "title"),) if title_scope else ()
+    return [r.quantity for r in read_quantities(sentence, 0, len(sentence), RULES, 2023, scopes=scopes)]
+
+
 @pytest.mark.parametrize("rule", NON_TARGET_RULES, ids=lambda r: r.rule_id)
 def test_non_target_rule_fires_on_its_example_and_spares_its_counter_example(rule):
     group = "x" if "x" in rule.pattern.groupindex else 0
     spans = [m.group(group) for m in rule.pattern.finditer(rule.example)]
     assert any(rule.excluded in s for s in spans), f"{rule.rule_id}: its pattern does not cover {rule.excluded!r}"
     assert not any(rule.excluded in q for q in quantities(rule.example))
+    labelled = [q for q in read(rule.example) if rule.excluded in q.written]
+    if rule.role == "none":
+        assert not labelled, f"{rule.rule_id}: {rule.excluded!r} is read as a quantity"
+    else:
+        assert [(q.role, q.role_rule) for q in labelled] == [(rule.role, rule.rule_id)]
     assert any(q.startswith(rule.kept) for q in quantities(rule.counter_example))
+
+
+@pytest.mark.parametrize("rule", RULES.quantity_roles, ids=lambda r: r.rule_id)
+def test_role_rule_decides_its_example_and_not_its_counter_example(rule):
+    # The goal rules speak where a document's title is not a plan's; the default where none is given.
+    in_scope = rule is not RULES.quantity_roles[-1]
+    decided = [(q.role, q.role_rule) for q in read(rule.example, in_scope) if q.written == rule.quantity]
+    assert decided == [(rule.role, rule.rule_id)], f"{rule.rule_id}: {rule.quantity!r} in {rule.example!r}"
+    others = read(rule.counter_example, in_scope)
+    assert others, f"{rule.rule_id}: its counter-example holds no quantity"
+    assert all(q.role_rule != rule.rule_id for q in others), f"{rule.rule_id} decides {rule.counter_example!r}"
+
+
+def test_the_last_role_rule_is_the_default_and_rules_are_named_once():
+    assert RULES.quantity_roles[-1].rule_id == "default" and RULES.quantity_roles[-1].source == "{N}"
+    ids = [r.rule_id for r in (*RULES.quantity_roles, *RULES.non_targets, *RULES.role_scopes)]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("rule", RULES.role_scopes, ids=lambda r: r.rule_id)
+def test_role_scope_matches_its_example_and_not_its_counter_example(rule):
+    assert rule.pattern.search(rule.example), f"{rule.rule_id} misses {rule.example!r}"
+    if rule.counter_example == "-":  # matches every title: the last title row
+        assert rule is [r for r in RULES.role_scopes if r.where == "title"][-1]
+    else:
+        assert not rule.pattern.search(rule.counter_example), f"{rule.rule_id} fires on {rule.counter_example!r}"
+
+
+@pytest.mark.parametrize("rule", RULES.incentive_terms, ids=lambda r: f"{r.kind}:{r.example}")
+def test_incentive_term_reads_its_example_and_not_its_counter_example(rule):
+    def said(sentence: str) -> list:
+        incentives = [q for q in read(sentence) if q.role == "incentive"]
+        assert incentives, f"no incentive in {sentence!r}"
+        return [q.cap if rule.kind == "cap" else q.recipient for q in incentives]
+
+    assert any(said(rule.example)) and not any(said(rule.counter_example))
 
 
 @pytest.mark.parametrize("rule", RULES.lead_markers + RULES.generic_units,
@@ -91,7 +140,7 @@ def test_a_row_with_a_missing_column_names_file_and_line(rules_copy):
 
 def test_a_bad_pattern_and_a_bad_value_are_refused(rules_copy):
     with open(rules_copy / "non_targets.tsv", "a", encoding="utf-8") as f:
-        f.write("broken\t(unclosed\ta\tb\tc\td\n")
+        f.write("broken\tother\t(unclosed\ta\tb\tc\td\n")
     with pytest.raises(rules.RuleError, match="rules/non_targets.tsv:.*bad pattern"):
         rules.load(rules_copy)
     (rules_copy / "non_targets.tsv").write_text("", encoding="utf-8")
@@ -115,8 +164,9 @@ def test_name_pattern_marks_its_example_and_keeps_the_real_target(name):
 def test_a_bad_name_pattern_names_the_rule(rules_copy):
     from policyparse.extractors import nlp
 
-    (rules_copy / "names.jsonl").write_text('{"id": "bad", "label": "NAME", "pattern": [{"TEXT": {"REGEX": "("}}],'
-                                            ' "example": "x", "excluded": "x"}\n', encoding="utf-8")
+    (rules_copy / "names.jsonl").write_text('{"id": "bad", "label": "NAME", "role": "other", "pattern": '
+                                            '[{"TEXT": {"REGEX": "("}}], "example": "x", "excluded": "x"}\n',
+                                            encoding="utf-8")
     with pytest.raises(rules.RuleError, match="rules/names.jsonl: pattern 'bad'"):
         nlp.language(rules.load(rules_copy))
 

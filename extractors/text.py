@@ -35,11 +35,13 @@ def tokenizer(rules: Rules):
     # whoever wrote it (a table planted there changed what was parsed).
     tok.FREQ, tok.total = tok.gen_pfdict(tok.get_dict_file())
     tok.initialized = True
-    tok.load_userdict(str(rules.userdict))
     words = [*rules.actions, *rules.hedges, *rules.comparators_before, *rules.comparators_after,
              *rules.kind_before, *(u for u in rules.units if len(u) > 1)]
     for word in words:
         tok.add_word(word, freq=None)
+    # After the rule words: a frequency the user dictionary gives a word (个月, which jieba's own
+    # table rates below 三个 and cuts 三个/月销量) is the one that holds.
+    tok.load_userdict(str(rules.userdict))
     return tok
 
 

@@ -113,25 +113,27 @@ def test_parse_holds_each_document_to_the_time_and_memory_limits(tmp_path, monke
         if "hog" in str(path):
             return bytearray(2048 * 1024 * 1024)
         if "c-code" in str(path):  # C code that runs out of memory says so in its own way
-            held = bytearray((1024 - 16) * 1024 * 1024) if "near" in str(path) else b""
+            held = bytearray((256 - 16) * 1024 * 1024) if "near" in str(path) else b""
             raise SystemError(f"error return without exception set ({len(held)})")
         return parse(self, path, **limits)
 
     monkeypatch.setattr(Parser, "parse", unbounded)
+    # A small cap and a time limit of 2 s: filling a gigabyte near a 1,024 MB cap took past a
+    # 1 s limit on a loaded machine, and the test then read the time limit, not the memory one.
     names = ("slow.txt", "hog.txt", "c-code-near-the-cap.txt", "c-code.txt")
     for name in names:
         (tmp_path / name).write_bytes(SEED.read_bytes())
     out = tmp_path / "out"
 
     status = main(["parse", *(str(tmp_path / name) for name in names), "--out", str(out), "--quiet",
-                   "--max-seconds", "1", "--max-memory", "1024"])
+                   "--max-seconds", "2", "--max-memory", "256"])
 
     assert status == 1
     assert capsys.readouterr().err.splitlines() == [
-        f"policyparse: error: {tmp_path / 'slow.txt'}: gave up after 1 s (the time limit per document, see "
+        f"policyparse: error: {tmp_path / 'slow.txt'}: gave up after 2 s (the time limit per document, see "
         "--max-seconds)",
-        f"policyparse: error: {tmp_path / 'hog.txt'}: used more than 1,024 MB of memory (see --max-memory)",
-        f"policyparse: error: {tmp_path / 'c-code-near-the-cap.txt'}: used more than 1,024 MB of memory (see "
+        f"policyparse: error: {tmp_path / 'hog.txt'}: used more than 256 MB of memory (see --max-memory)",
+        f"policyparse: error: {tmp_path / 'c-code-near-the-cap.txt'}: used more than 256 MB of memory (see "
         "--max-memory)",
         f"policyparse: error: {tmp_path / 'c-code.txt'}: internal error while parsing (SystemError: error return "
         "without exception set (0)); please report it"]

@@ -105,16 +105,21 @@ def find_targets(text: str, start: int, end: int, rules: Rules, default_year: in
 def read_quantities(text: str, start: int, end: int, rules: Rules, default_year: int | None = None,
                     masked: tuple[tuple[int, int], ...] = (), breaks: tuple[int, ...] = (),
                     scopes: tuple[Scope, ...] = (), place: Callable[[int], Place] | None = None,
-                    numbering: Numbering | None = None) -> list[Reading]:
+                    numbering: Numbering | None = None, walls: tuple[tuple[int, int], ...] = ()) -> list[Reading]:
     """Every quantity in text[start:end] with its role, and the target read from each of role
     `target`; offsets are into `text`. `masked` spans (responsibility notes, heading numbers) are
     read as blank; `breaks` are offsets that end a sentence (where a heading's title ends).
     Sentences never run past `start`/`end`: a table cell is its own region. `scopes`, ascending
     by start, nested or apart: where the default role is another (the innermost holds). `place`
     says where the record of a clause starting at an offset stands, `numbering` gives the ids: the
-    stage that reads a document passes both, so that each record is made once, whole."""
-    region = _blank(text, start, end, masked)
+    stage that reads a document passes both, so that each record is made once, whole. `walls`
+    (ascending, apart, inside the region) are read as a line end at each side with blanks between:
+    no sentence, line or pattern crosses one, so the task cells of a table, with the text between
+    them walled off, read as each alone would (in one call: a call costs as much as a short cell)."""
+    region = _blank(text, start, end, masked) if not walls else _walled(text, start, end, walls)
     view = fold(region)
+    if walls:
+        breaks = (*breaks, *(edge for w_start, w_end in walls for edge in (w_start, w_end - 1)))
     pieces = clauses(view, 0, len(view), rules, frozenset(b - start for b in breaks if start <= b < end))
     scanned = scan(view, rules)
     candidates = scanned.starts
@@ -240,6 +245,18 @@ def _holding(piece_starts: list[int], pieces: list[Piece], positions: tuple[int,
         if i >= 0 and pos < pieces[i].end:
             found.add(i)
     return found
+
+
+def _walled(text: str, start: int, end: int, walls: tuple[tuple[int, int], ...]) -> str:
+    """text[start:end] with each of `walls` (ascending, apart, inside) a line end, blanks and a
+    line end, one character for one."""
+    parts, pos = [], start
+    for w_start, w_end in walls:
+        width = w_end - w_start
+        parts += [text[pos:w_start], "\n" if width == 1 else "\n" + " " * (width - 2) + "\n"]
+        pos = w_end
+    parts.append(text[pos:end])
+    return "".join(parts)
 
 
 def _blank(text: str, start: int, end: int, masked: tuple[tuple[int, int], ...]) -> str:

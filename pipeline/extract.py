@@ -11,7 +11,7 @@ import regex
 
 from policyparse.extractors.responsibility import find_notes
 from policyparse.extractors.roles import Decision
-from policyparse.extractors.targets import Numbering, Place, Scope, read_quantities
+from policyparse.extractors.targets import Numbering, Place, Reading, Scope, read_quantities
 from policyparse.model import Finding, FindingCode, Location, Quantity, QuantityRole, Section, Source, Target
 from policyparse.rules import Rules
 from policyparse.segment import Segmented
@@ -29,9 +29,7 @@ def extract(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Quantity, ..
     readings = read_quantities(text, seg.body_start, seg.body_end, rules, year, masked, breaks,
                                document_scope + _section_scopes(text, seg.sections, rules),
                                _body_place(seg.sections), numbering)
-    for row in seg.annex_rows:
-        readings += read_quantities(text, row.task_start, row.task_end, rules, year, scopes=document_scope,
-                                    place=_fixed(Place(Source.ANNEX, None, row.seq)), numbering=numbering)
+    readings += _annex_readings(text, seg, rules, document_scope, numbering)
     known_base_units = {u.base_unit for u in rules.units.values()}
     quantities = tuple(r.quantity for r in readings)
     findings = tuple(
@@ -42,6 +40,29 @@ def extract(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Quantity, ..
         for q in quantities if q.base_unit not in known_base_units
     )
     return quantities, tuple(r.target for r in readings if r.target is not None), findings
+
+
+def _annex_readings(text: str, seg: Segmented, rules: Rules, document_scope: tuple[Scope, ...],
+                    numbering: Numbering) -> list[Reading]:
+    """The quantities of the annex task cells. Each cell is its own region: read in one call
+    with the text between the cells walled off, as the cells stand in order and apart (a cell
+    two rows share, under a rowspan, is read for each row)."""
+    cells = [(row.task_start, row.task_end, row) for row in seg.annex_rows if row.task_end > row.task_start]
+    year = seg.header.year
+    if not cells:
+        return []
+    if any(a[1] >= b[0] for a, b in zip(cells, cells[1:])):
+        readings: list[Reading] = []
+        for row in seg.annex_rows:
+            readings += read_quantities(text, row.task_start, row.task_end, rules, year, scopes=document_scope,
+                                        place=_fixed(Place(Source.ANNEX, None, row.seq)), numbering=numbering)
+        return readings
+    starts = [start for start, _end, _row in cells]
+    places = [Place(Source.ANNEX, None, row.seq) for _start, _end, row in cells]
+    walls = tuple((a[1], b[0]) for a, b in zip(cells, cells[1:]))
+    return read_quantities(text, cells[0][0], cells[-1][1], rules, year, scopes=document_scope,
+                           place=lambda offset: places[bisect.bisect_right(starts, offset) - 1],
+                           numbering=numbering, walls=walls)
 
 
 def _fixed(place: Place) -> Callable[[int], Place]:

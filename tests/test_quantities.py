@@ -127,3 +127,57 @@ def test_the_title_is_read_in_the_opening_lines_up_to_a_list_of_annexes(tmp_path
     reply.write_text("国务院办公厅关于某县地质灾害有关问题的复函\n某省人民政府：\n国土资源部两次组成专家组赴现场调查。\n"
                      "附件：1.国土资源部关于某县地质险情调研情况的报告\n", encoding="utf-8")
     assert [(q.role, q.role_rule) for q in Parser().parse(reply).quantities] == [("other", "other_document")]
+
+
+# --- annex task cells read in one call, the text between them walled off -----------------------
+
+WALLED_CELLS = [
+    "力争规上工业产值突破2200亿元，增长10%",  # no full stop: the next cell must not join its sentence
+    "30%以上的企业完成数字化改造。",  # a cell that opens with its number
+    "2023年底前新增高新技术企业130家",  # a deadline that must not reach the next cell
+    "培育1.3万名技能人才\n其中高级工1500名",  # a line break inside a cell
+    "1．新建标准厂房1500亩",  # a cell that opens like a heading
+    "（责任单位：市经信局*）",  # no number
+    "确保\n每年新增企业3家",
+]
+
+
+@pytest.mark.parametrize("separator", ["\n\t", "\n\t序号\n\t", "\t", "\n"], ids=["cells", "a cell between", "tab", "line"])
+def test_walled_cells_read_as_each_cell_alone(separator):
+    # extract reads an annex's task cells in one call (a call costs as much as a short cell):
+    # each cell must read as it reads alone, whatever stands between two cells.
+    from policyparse.extractors.targets import Numbering, Place
+    from policyparse.model import Source
+
+    text = "附件\n\t" + separator.join(WALLED_CELLS) + "\n"
+    spans, pos = [], 0
+    for cell in WALLED_CELLS:
+        pos = text.index(cell, pos)
+        spans.append((pos, pos + len(cell)))
+        pos += len(cell)
+    alone, numbering = [], Numbering()
+    for k, (start, end) in enumerate(spans):
+        alone += read_quantities(text, start, end, RULES, 2023, place=lambda _o, k=k: Place(Source.ANNEX, None, str(k)),
+                                 numbering=numbering)
+    starts = [s for s, _e in spans]
+    walled = read_quantities(text, spans[0][0], spans[-1][1], RULES, 2023, numbering=Numbering(),
+                             place=lambda o: Place(Source.ANNEX, None, str(sum(s <= o for s in starts) - 1)),
+                             walls=tuple((a[1], b[0]) for a, b in zip(spans, spans[1:])))
+    assert len(alone) == 8  # 2200亿元 10% 30% 130家 1.3万名 1500名 1500亩 3家
+    assert [(r.quantity.to_dict(), r.target and r.target.to_dict()) for r in walled] == \
+        [(r.quantity.to_dict(), r.target and r.target.to_dict()) for r in alone]
+
+
+def test_a_task_cell_two_rows_share_is_read_for_each_row(seed_doc):
+    # A rowspan task cell (one span, two rows): the cells are not apart, and each row reads it.
+    from types import SimpleNamespace
+
+    from policyparse.extract import _annex_readings
+    from policyparse.extractors.targets import Numbering
+
+    first, second = seed_doc.annex_rows[:2]
+    shared = second.evolve(task_start=first.task_start, task_end=first.task_end)
+    seg = SimpleNamespace(annex_rows=(first, shared), header=seed_doc.header)
+    readings = _annex_readings(seed_doc.text, seg, RULES, (), Numbering())
+    by_row = {seq: [r.quantity.written for r in readings if r.quantity.annex_seq == seq] for seq in (first.seq, second.seq)}
+    assert by_row[first.seq] == by_row[second.seq] != []

@@ -89,8 +89,11 @@ def _sections(text: str, spans: tuple[Span, ...], body_start: int, body_end: int
     deeper; a style met again closes the deeper ones."""
     headings = []  # (level, number, line start, mark end, title start, title end)
     styles: list[str] = []  # the open styles, outer to inner
+    contents = _contents(text, spans, body_start, body_end, rules)
     for start, end in spans:
         if start < body_start or start >= body_end or text[start] not in rules.heading_starts:
+            continue
+        if contents[0] <= start < contents[1]:
             continue
         line = text[start:end]
         rule = next((r for r in rules.headings if r.pattern.search(line)), None)
@@ -122,6 +125,32 @@ def _sections(text: str, spans: tuple[Span, ...], body_start: int, body_end: int
                                 title=text[title_start:title_end], start=start, end=end, title_start=title_start,
                                 title_end=title_end))
     return sections, [(h[2], h[3]) for h in headings]
+
+
+_CONTENTS = regex.compile(r"目\s*录")
+# A table of contents' entry as its heading is written in the body: no dot leaders, no page number.
+_ENTRY_TAIL = regex.compile(r"[\s.．…·—-]*[0-9]*$")
+
+
+def _contents(text: str, spans: tuple[Span, ...], body_start: int, body_end: int, rules: Rules) -> Span:
+    """A table of contents (a line 目录 whose next lines are headings, up to the line where the
+    first of them comes again), which holds no sections; (0, 0) when there is none."""
+    for k, (start, end) in enumerate(spans):
+        if start < body_start or start >= body_end or not _CONTENTS.fullmatch(text, start, end):
+            continue
+        if k + 1 == len(spans):
+            break
+        first = text[spans[k + 1][0]:spans[k + 1][1]]
+        if not any(rule.pattern.search(first) for rule in rules.headings):
+            break
+        entry = _SPACES.sub("", _ENTRY_TAIL.sub("", first))
+        for again_start, again_end in spans[k + 2:]:
+            if again_start >= body_end:
+                break
+            if _SPACES.sub("", text[again_start:again_end]) == entry:
+                return start, again_start
+        break
+    return 0, 0
 
 
 # --- annexes -----------------------------------------------------------------------------------

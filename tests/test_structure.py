@@ -82,6 +82,16 @@ def test_a_notice_whose_outermost_headings_are_in_brackets_has_them_at_level_one
     assert [(s.path, s.level) for s in seg.sections] == [("（一）", 1), ("（一）/1", 2), ("（二）", 1)]
 
 
+def test_decimal_numbering_nests_by_its_depth_and_the_table_of_contents_holds_no_sections():
+    # The State Council's emergency plans (govcn_041): 1 / 1.1 / 1.1.1, a contents list first.
+    seg = segment("国家粮食应急预案\n目　　录\n1　总则\n1.1　编制目的\n2　组织机构\n1　总则\n1.1　编制目的\n"
+                  "为了有效监测粮食市场，制定本预案。\n1.2　等级划分\n1.2.1　国家级（Ⅰ级）：两个以上省出现应急状态。\n"
+                  "（1）统一领导。\n1.3　适用范围\n本预案适用于1.5 万吨以上的调拨。\n2　组织机构\n", RULES)
+    assert [(s.path, s.level, s.title) for s in seg.sections] == [
+        ("1", 1, "总则"), ("1/1.1", 2, "编制目的"), ("1/1.2", 2, "等级划分"), ("1/1.2/1.2.1", 3, "国家级（Ⅰ级）"),
+        ("1/1.2/1.2.1/（1）", 4, "统一领导"), ("1/1.3", 2, "适用范围"), ("2", 1, "组织机构")]
+
+
 # --- notes in every form ---------------------------------------------------------------------
 
 PLAN = "某市人民政府办公厅关于加快发展的意见\n一、重点任务\n{body}\n"

@@ -33,6 +33,8 @@ from policyparse.model import (
 from policyparse.rules import Rules
 
 _TITLE_END = regex.compile(r"[。，,；;：:\u3000]")
+# A title printed letter-spaced, a few characters each with a space after it: 总　　则, 附　则.
+_LETTER_SPACED = regex.compile(r"(?:\p{Han}[ \u3000]+){1,5}\p{Han}[ \u3000]*")
 _SPACES = regex.compile(r"\s+")  # a header cell printed letter-spaced (主 要 内 容) reads as one word; 附件 1
 _DOCUMENT, _ANNEX = Location(Place.DOCUMENT), Location(Place.ANNEX)
 Span = tuple[int, int]
@@ -87,7 +89,7 @@ def _sections(text: str, spans: tuple[Span, ...], body_start: int, body_end: int
     """The headings of the body (`spans`: the text's non-blank lines). A document nests its
     numbering styles in the order it uses them: a style first met under another is one level
     deeper; a style met again closes the deeper ones."""
-    headings = []  # (level, number, line start, mark end, title start, title end)
+    headings = []  # (level, number, line start, mark end, title start, title end, title)
     styles: list[str] = []  # the open styles, outer to inner
     contents = _contents(text, spans, body_start, body_end, rules)
     for start, end in spans:
@@ -111,10 +113,14 @@ def _sections(text: str, spans: tuple[Span, ...], body_start: int, body_end: int
         # inline ("（一）扩大有效投资　全年谋划…", "1、实施培育行动,确保…").
         rest = _TITLE_END.search(line, title_start - start)
         title_end = start + rest.start() if rest else end
-        headings.append((len(styles), m.group("number"), start, start + m.end(), title_start, title_end))
+        title = text[title_start:title_end]
+        if _LETTER_SPACED.fullmatch(text, title_start, end):  # 第一章　总　　则: the title is 总则
+            title_end = end
+            title = _SPACES.sub("", text[title_start:end])
+        headings.append((len(styles), m.group("number"), start, start + m.end(), title_start, title_end, title))
     sections = []
     stack: list[tuple[int, str]] = []
-    for i, (level, number, start, _mark_end, title_start, title_end) in enumerate(headings):
+    for i, (level, number, start, _mark_end, title_start, title_end, title) in enumerate(headings):
         while stack and stack[-1][0] >= level:
             stack.pop()
         stack.append((level, number))
@@ -122,8 +128,7 @@ def _sections(text: str, spans: tuple[Span, ...], body_start: int, body_end: int
         while end > start and text[end - 1].isspace():
             end -= 1
         sections.append(Section(path="/".join(n for _, n in stack), level=level, number=number,
-                                title=text[title_start:title_end], start=start, end=end, title_start=title_start,
-                                title_end=title_end))
+                                title=title, start=start, end=end, title_start=title_start, title_end=title_end))
     return sections, [(h[2], h[3]) for h in headings]
 
 

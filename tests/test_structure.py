@@ -64,7 +64,7 @@ def test_markdown_a_crawler_left_is_not_the_document(tmp_path):
     doc = parsed(path)
     assert "**" not in doc.text and "##" not in doc.text and "](" not in doc.text
     assert doc.header.title.value == "上海市技术交易场所管理细则" and doc.header.doc_number.value == "沪科规〔2025〕2号"
-    assert [(s.path, s.title) for s in doc.sections][:2] == [("第一章", "总  则"), ("第一章/第一条", "为规范技术交易场所")]
+    assert [(s.path, s.title) for s in doc.sections][:2] == [("第一章", "总则"), ("第一章/第一条", "为规范技术交易场所")]
 
 
 # --- headings --------------------------------------------------------------------------------
@@ -80,6 +80,13 @@ def test_headings_nest_in_the_order_the_document_uses_its_styles():
 def test_a_notice_whose_outermost_headings_are_in_brackets_has_them_at_level_one():
     seg = segment("某某通知\n（一）做好准备。\n1.排查风险。\n（二）加强督导。\n", RULES)
     assert [(s.path, s.level) for s in seg.sections] == [("（一）", 1), ("（一）/1", 2), ("（二）", 1)]
+
+
+def test_a_letter_spaced_title_reads_as_one_word():
+    seg = segment("某某办法\n第一章\u3000总\u3000\u3000则\n第一条\u3000为规范管理，制定本办法。\n第二章 附 则\n", RULES)
+    assert [(s.path, s.title) for s in seg.sections] == [("第一章", "总则"), ("第一章/第一条", "为规范管理"),
+                                                          ("第二章", "附则")]
+    assert seg.sections[0].title_end == seg.sections[0].title_start + len("总\u3000\u3000则")
 
 
 def test_decimal_numbering_nests_by_its_depth_and_the_table_of_contents_holds_no_sections():

@@ -49,5 +49,5 @@ def _targets(doc: Document, r: Responsibility) -> list[Target]:
     if r.scope == Scope.ANNEX_ROW:
         return [t for t in doc.targets if t.source == Source.ANNEX and t.annex_seq == r.annex_seq]
     path = r.section_path
-    return [t for t in doc.targets if t.source == Source.BODY and path is not None
+    return [t for t in doc.targets if t.annex_seq is None and path is not None
             and (t.section_path == path or (t.section_path or "").startswith(path + "/"))]

@@ -101,7 +101,7 @@ def _describe(doc: Document) -> dict:
 
 
 def _where_target(t: Target) -> str | None:
-    return t.section_path if t.source == Source.BODY else f"annex {t.annex_seq}"
+    return t.section_path if t.annex_seq is None else f"annex {t.annex_seq}"
 
 
 def diff(old: Document, new: Document, rules: Rules | None = None) -> Diff:
@@ -197,7 +197,7 @@ def _align_targets(old: tuple[Target, ...], new: tuple[Target, ...], sections: d
             name = similarity(names_old[i], names_new[j])
             if name < MIN_INDICATOR:
                 continue
-            aligned = (sections if a.source == Source.BODY else rows).get(a.where or "") == b.where
+            aligned = (sections if a.annex_seq is None else rows).get(a.where or "") == b.where
             score = name * 0.7 + 0.1 * (a.kind == b.kind) + 0.1 * (a.action == b.action) + 0.1 * aligned
             # Two equal values in the same place are very likely the same target (a tie-break).
             score += 0.01 * (value[id(a)][0] == value[id(b)][0])

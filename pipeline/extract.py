@@ -12,7 +12,7 @@ import regex
 from policyparse.extractors.responsibility import find_notes
 from policyparse.extractors.roles import Decision
 from policyparse.extractors.targets import Numbering, Place, Reading, Scope, read_quantities
-from policyparse.model import Finding, FindingCode, Location, Quantity, QuantityRole, Section, Source, Target
+from policyparse.model import Annex, Finding, FindingCode, Location, Quantity, QuantityRole, Section, Source, Target
 from policyparse.rules import Rules
 from policyparse.segment import Segmented
 
@@ -30,12 +30,22 @@ def extract(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Quantity, ..
                                document_scope + _section_scopes(text, seg.sections, rules),
                                _body_place(seg.sections), numbering)
     readings += _annex_readings(text, seg, rules, document_scope, numbering)
+    # An annex's prose (its text outside its tables: an application procedure, admission
+    # standards) is read as the body is, its records placed in the annex's sections.
+    annex_place = _annex_place(seg.sections)
+    # An annex titled as its headings would be (附件2 …准入标准) is of that scope throughout.
+    annex_scopes = sorted((*_section_scopes(text, seg.sections, rules), *_annex_scopes(seg.annexes, rules)),
+                          key=lambda scope: scope.start)
+    for start, end in seg.annex_prose:
+        notes = tuple((n.start, n.end) for n in find_notes(text, rules, start, end))
+        readings += read_quantities(text, start, end, rules, year, notes + seg.heading_marks, breaks,
+                                    document_scope + tuple(annex_scopes), annex_place, numbering)
     known_base_units = {u.base_unit for u in rules.units.values()}
     quantities = tuple(r.quantity for r in readings)
     findings = tuple(
         Finding(code=FindingCode.UNKNOWN_MEASURE_UNIT,
                 message=f"unit {q.unit!r} of {q.text!r} is not in rules/units.tsv; kept as written",
-                where=Location.section(q.section_path) if q.source == Source.BODY else Location.rows(str(q.annex_seq)),
+                where=Location.section(q.section_path) if q.annex_seq is None else Location.rows(q.annex_seq),
                 start=q.start, end=q.end)
         for q in quantities if q.base_unit not in known_base_units
     )
@@ -63,6 +73,15 @@ def _annex_readings(text: str, seg: Segmented, rules: Rules, document_scope: tup
     return read_quantities(text, cells[0][0], cells[-1][1], rules, year, scopes=document_scope,
                            place=lambda offset: places[bisect.bisect_right(starts, offset) - 1],
                            numbering=numbering, walls=walls)
+
+
+def _annex_place(sections: tuple[Section, ...]) -> Callable[[int], Place]:
+    """Where a record of an annex's prose stands: the annex, in its innermost section, if any."""
+    def place(offset: int) -> Place:
+        section = innermost_section(sections, offset)
+        return Place(Source.ANNEX, section.path if section else None, None)
+
+    return place
 
 
 def _fixed(place: Place) -> Callable[[int], Place]:
@@ -122,6 +141,17 @@ def _section_scopes(text: str, sections: tuple[Section, ...], rules: Rules) -> t
         if rule is not None:
             scopes.append(Scope(section.start, section.end, Decision(QuantityRole(rule.role), rule.rule_id),
                                 "heading"))
+    return tuple(scopes)
+
+
+def _annex_scopes(annexes: tuple[Annex, ...], rules: Rules) -> tuple[Scope, ...]:
+    """Each annex whose title says what its numbers are, as a heading would (申报条件, 准入标准)."""
+    headings = [r for r in rules.role_scopes if r.where == "heading"]
+    scopes = []
+    for annex in annexes:
+        rule = next((r for r in headings if annex.title and r.pattern.search(annex.title)), None)
+        if rule is not None:
+            scopes.append(Scope(annex.start, annex.end, Decision(QuantityRole(rule.role), rule.rule_id), "heading"))
     return tuple(scopes)
 
 

@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 
 import regex
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 # The characters of a doc_id (a regex class): it names `<doc_id>.json` in the output folder, so
 # never a separator, never a leading dot. Kept under MAX_ID_BYTES so that any suffix still fits a file name.
 DOC_ID_CHARS = r"\p{Han}A-Za-z0-9_"
@@ -51,7 +51,7 @@ class Source(StrEnum):
 
 
 class Scope(StrEnum):
-    SECTION = "section"  # a responsibility note in the body
+    SECTION = "section"  # a responsibility note in the body or an annex's prose
     ANNEX_ROW = "annex_row"  # the unit cells of an annex row
 
 
@@ -378,8 +378,9 @@ class Header(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class Section(Record):
-    path: str = column("heading numbers as written without a trailing 、 or ．, joined by `/`: `二/（一）/1`")
-    level: int = column("1 一、, 2 （一）, 3 1．")
+    path: str = column("heading numbers as written without a trailing 、 or ．, joined by `/`: `二/（一）/1`; "
+                       "a heading in an annex's prose under the annex's label: `附件2/第一部分/一`")
+    level: int = column("1 一、, 2 （一）, 3 1． (the document's, or the annex's, outermost style is 1)")
     number: str = column("the heading number as written (`一`, `（一）`, `1`)")
     title: str = column("up to the first 。 (or ，；, a wide space)")
     start: int = offset("the heading")
@@ -425,8 +426,8 @@ class Target(Record):
     # Where the target stands in the document: set by the extract stage (the extractor reads a region).
     target_id: str = column("`T0001`… in document order", "")
     source: Source = column("`body` or `annex`", Source.BODY)
-    section_path: str | None = column("the innermost section of a body target", None)
-    annex_seq: str | None = column("the annex row of an annex target", None)
+    section_path: str | None = column("the innermost section (of the body, or of an annex's prose: `附件2/一`)", None)
+    annex_seq: str | None = column("the row of the annex task table; null elsewhere", None)
     text: str = column("the clause piece")
     indicator: str | None = column("what the number measures, in the document's words")
     action: str | None = column("the action verb, null when none")
@@ -466,18 +467,18 @@ class Target(Record):
 
     @property
     def where(self) -> str | None:
-        """The section path of a body target, the annex row's 序号 of an annex target."""
-        return self.section_path if self.source == Source.BODY else self.annex_seq
+        """The annex row's 序号 of a target in an annex's task table, else its section path."""
+        return self.section_path if self.annex_seq is None else self.annex_seq
 
 
 @dataclass(frozen=True, kw_only=True)
 class Quantity(Record):
     """Every number with its unit that the parser reads, and what it is to the plan."""
 
-    quantity_id: str = column("`Q0001`… in document order (the body, then the annex rows)", "")
+    quantity_id: str = column("`Q0001`… in reading order: the body, the annex task rows, the annexes' prose", "")
     source: Source = column("`body` or `annex`", Source.BODY)
-    section_path: str | None = column("the innermost section of a body quantity", None)
-    annex_seq: str | None = column("the annex row of an annex quantity", None)
+    section_path: str | None = column("the innermost section (of the body, or of an annex's prose: `附件2/一`)", None)
+    annex_seq: str | None = column("the row of the annex task table; null elsewhere", None)
     role: QuantityRole = column("`target`, `incentive`, `eligibility`, `baseline`, `period`, `other`")
     role_rule: str = column("the rule that decided the role: a `rule_id` of rules/quantity_roles.tsv (`default` "
                             "when none applies), of rules/non_targets.tsv or of rules/role_scopes.tsv, or `names:` "
@@ -513,7 +514,8 @@ class Quantity(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class Responsibility(Record):
-    scope: Scope = column("`section` for a body note, `annex_row` for the unit cells of a row")
+    scope: Scope = column("`section` for a note in the body or an annex's prose, `annex_row` for the unit cells of "
+                          "a row")
     section_path: str | None = column("the note's section")
     annex_seq: str | None = column("the row's 序号")
     unit: str = column("as written, without the lead mark and without 等相关单位")

@@ -50,6 +50,10 @@ def resolve(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Responsibili
     responsibilities: list[Responsibility] = []
     findings: list[Finding] = _unknown_legends(text, legends, seg, rules)
     notes, unread = scan_notes(text, rules, seg.body_start, seg.body_end)
+    for start, end in seg.annex_prose:  # an annex's prose has notes as the body does
+        more, more_unread = scan_notes(text, rules, start, end)
+        notes += more
+        unread += more_unread
     for note in notes:
         section = innermost_section(seg.sections, note.start)
         path = section.path if section else None
@@ -106,9 +110,9 @@ def _unread(text: str, unread: list[tuple[int, int]], seg: Segmented) -> list[Fi
 
 
 def _place_of(seg: Segmented, offset: int) -> Location:
-    if offset >= seg.body_end:
-        return Location(Place.ANNEX)
     section = innermost_section(seg.sections, offset)
+    if offset >= seg.body_end and section is None:
+        return Location(Place.ANNEX)
     return Location.section(section.path if section else None)
 
 

@@ -57,7 +57,7 @@ class Parser:
         quantities, targets, target_findings = extract(text, seg, rules)
         targets = place_targets(targets, raw.provenance, normalised)
         responsibilities, resolve_findings = resolve(text, seg, rules)
-        annex_rows, link_findings = link(text, seg.sections, seg.annex_rows, targets, responsibilities, rules)
+        annex_rows, link_findings = link(text, seg.body_sections, seg.annex_rows, targets, responsibilities, rules)
         findings = tuple(sorted(seg.findings + target_findings + resolve_findings + link_findings,
                                 key=lambda f: (f.start, f.end, f.code)))
         return Document(

@@ -52,6 +52,13 @@ class Segmented:
     findings: tuple[Finding, ...]
     annex_header: tuple[tuple[str, int, int], ...] = ()  # (field, start, end) of each known header cell
     annexes: tuple[Annex, ...] = ()
+    # The annexes' prose: each annex's text after its label and title, its tables cut out. Its
+    # headings are sections too, their paths under the annex's label (附件2/第一部分/一).
+    annex_prose: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def body_sections(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.start < self.body_end)
 
 
 def segment(text: str, rules: Rules, tables: tuple[TableBlock, ...] = ()) -> Segmented:
@@ -60,6 +67,7 @@ def segment(text: str, rules: Rules, tables: tuple[TableBlock, ...] = ()) -> Seg
     findings: list[Finding] = []
     read = _annexes(text, reading.lines, reading.annex_labels, reading.header, tables, findings, rules)
     annexes = tuple(annex for annex, _printed in read)
+    annex_sections, annex_marks, annex_prose = _annex_prose(text, reading.lines, annexes, rules)
     annex_title = None
     annex_rows: tuple[AnnexRow, ...] = ()
     annex_header: tuple[tuple[str, int, int], ...] = ()
@@ -80,8 +88,9 @@ def segment(text: str, rules: Rules, tables: tuple[TableBlock, ...] = ()) -> Seg
         findings.append(Finding(code=FindingCode.NO_SECTIONS,
                                 message="no numbered headings (一、 / （一） / 1． …) found in the body",
                                 where=_DOCUMENT, start=reading.body_start, end=reading.body_end))
-    return Segmented(reading.header, reading.body_start, reading.body_end, tuple(marks), tuple(sections),
-                     annex_title, annex_rows, tuple(findings), annex_header, annexes)
+    return Segmented(reading.header, reading.body_start, reading.body_end, (*marks, *annex_marks),
+                     (*sections, *annex_sections), annex_title, annex_rows, tuple(findings), annex_header, annexes,
+                     tuple(annex_prose))
 
 
 def _sections(text: str, spans: tuple[Span, ...], body_start: int, body_end: int,
@@ -130,6 +139,31 @@ def _sections(text: str, spans: tuple[Span, ...], body_start: int, body_end: int
         sections.append(Section(path="/".join(n for _, n in stack), level=level, number=number,
                                 title=title, start=start, end=end, title_start=title_start, title_end=title_end))
     return sections, [(h[2], h[3]) for h in headings]
+
+
+def _annex_prose(text: str, spans: tuple[Span, ...], annexes: tuple[Annex, ...],
+                 rules: Rules) -> tuple[list[Section], list[Span], list[Span]]:
+    """Each annex's prose (after its label line and title, its tables cut out), with the
+    sections its headings open, their paths under the annex's label; and their heading marks."""
+    sections: list[Section] = []
+    marks: list[Span] = []
+    prose: list[Span] = []
+    for annex in annexes:
+        label_end = text.find("\n", annex.start, annex.end)
+        start = max(label_end if label_end >= 0 else annex.end, annex.title_end or 0)
+        regions, pos = [], start
+        for t_start, t_end in sorted((table.start, table.end) for table in annex.tables):
+            if t_start > pos:
+                regions.append((pos, t_start))
+            pos = max(pos, t_end)
+        regions.append((pos, annex.end))
+        regions = [(s, e) for s, e in regions if s < e and not text[s:e].isspace()]
+        lines = tuple(line for line in spans if any(s <= line[0] < e for s, e in regions))
+        found, found_marks = _sections(text, lines, start, annex.end, rules)
+        sections += [section.evolve(path=f"{annex.label}/{section.path}") for section in found]
+        marks += found_marks
+        prose += regions
+    return sections, marks, prose
 
 
 _CONTENTS = regex.compile(r"目\s*录")

@@ -73,7 +73,7 @@ def test_a_dataset_json_reads_back_into_the_same_document(seed_doc):
     (lambda d: d["targets"][0].update(kind="huge"), "targets[0].kind: 'huge' is not one of"),
     (lambda d: d["responsibilities"][1].pop("role"), "responsibilities[1].role: missing"),
     (lambda d: d["document"].update(recipients="各乡镇"), "document.recipients: expected a list"),
-    (lambda d: d.update(schema_version="0.9"), "schema_version: '0.9', this policyparse reads '2.0'"),
+    (lambda d: d.update(schema_version="0.9"), "schema_version: '0.9', this policyparse reads '2.1'"),
 ])
 def test_a_dataset_json_that_breaks_the_contract_is_refused_naming_the_field(seed_doc, change, complaint):
     from policyparse.model import DatasetError, Document

@@ -179,6 +179,31 @@ def test_two_annexes_a_task_table_and_an_indicator_table_with_its_title_on_the_l
                                                                                      "区科技局、区商务局")
 
 
+def test_an_annexs_prose_has_sections_under_its_label_with_their_quantities_and_notes(tmp_path):
+    # gz_18's and gz_09's annexes: an application procedure and admission standards, in prose.
+    path = tmp_path / "procedure.txt"
+    path.write_text("某市人力资源和社会保障局关于印发就业见习管理办法的通知\n一、总体要求\n力争新增见习基地10家。\n"
+                    "附件\n就业见习基地申请程序\n一、申请条件\n（一）在职员工20人以上。\n二、补贴标准\n"
+                    "每人每月补贴1500元（责任单位：市人社局）。\n", encoding="utf-8")
+    doc = parsed(path)
+    assert [(s.path, s.level, s.title) for s in doc.sections] == [
+        ("一", 1, "总体要求"), ("附件/一", 1, "申请条件"), ("附件/一/（一）", 2, "在职员工20人以上"),
+        ("附件/二", 1, "补贴标准")]
+    assert [(q.written, q.role, q.source, q.section_path, q.annex_seq) for q in doc.quantities] == [
+        ("10家", "target", "body", "一", None), ("20人", "eligibility", "annex", "附件/一/（一）", None),
+        ("1500元", "incentive", "annex", "附件/二", None)]
+    assert [(r.unit, r.section_path) for r in doc.responsibilities] == [("市人社局", "附件/二")]
+
+
+def test_an_annex_titled_as_conditions_reads_its_numbers_as_conditions(tmp_path):
+    path = tmp_path / "standards.txt"
+    path.write_text("某市医疗保障局关于门诊特定病种管理的通知\n一、范围\n按附件执行。\n附件\n门诊特定病种准入标准\n"
+                    "一、高血压病\n非同日3次测量血压高于140mmHg，至少1项检查阳性。\n", encoding="utf-8")
+    doc = parsed(path)
+    assert [(q.written, q.role) for q in doc.quantities] == [("3次", "eligibility"), ("1项", "eligibility")]
+    assert doc.targets == ()
+
+
 def test_a_table_pasted_as_text_one_row_a_line_reads_as_the_same_table():
     pasted = parsed(FIXTURES / "guangzhou-2026-digital-economy-pasted.txt")
     assert "\t序号\t重点工作" not in pasted.text and "序号\t重点工作\t工作任务" in pasted.text

@@ -116,7 +116,9 @@ def read_quantities(text: str, start: int, end: int, rules: Rules, default_year:
     (ascending, apart, inside the region) are read as a line end at each side with blanks between:
     no sentence, line or pattern crosses one, so the task cells of a table, with the text between
     them walled off, read as each alone would (in one call: a call costs as much as a short cell)."""
-    region = _blank(text, start, end, masked) if not walls else _walled(text, start, end, walls)
+    region = _blank(text, start, end, masked)
+    if walls:
+        region = _walled(region, start, walls)
     view = fold(region)
     if walls:
         breaks = (*breaks, *(edge for w_start, w_end in walls for edge in (w_start, w_end - 1)))
@@ -247,15 +249,15 @@ def _holding(piece_starts: list[int], pieces: list[Piece], positions: tuple[int,
     return found
 
 
-def _walled(text: str, start: int, end: int, walls: tuple[tuple[int, int], ...]) -> str:
-    """text[start:end] with each of `walls` (ascending, apart, inside) a line end, blanks and a
-    line end, one character for one."""
-    parts, pos = [], start
+def _walled(region: str, offset: int, walls: tuple[tuple[int, int], ...]) -> str:
+    """`region` (the text from `offset` on) with each of `walls` (ascending, apart, inside; text
+    offsets) a line end, blanks and a line end, one character for one."""
+    parts, pos = [], 0
     for w_start, w_end in walls:
         width = w_end - w_start
-        parts += [text[pos:w_start], "\n" if width == 1 else "\n" + " " * (width - 2) + "\n"]
-        pos = w_end
-    parts.append(text[pos:end])
+        parts += [region[pos:w_start - offset], "\n" if width == 1 else "\n" + " " * (width - 2) + "\n"]
+        pos = w_end - offset
+    parts.append(region[pos:])
     return "".join(parts)
 
 

@@ -26,20 +26,20 @@ def extract(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Quantity, ..
     breaks = tuple(s.title_end for s in seg.sections)
     document_scope = _document_scope(text, seg, rules)
     numbering = Numbering()
+    section_scopes = _section_scopes(text, seg.sections, rules)
     readings = read_quantities(text, seg.body_start, seg.body_end, rules, year, masked, breaks,
-                               document_scope + _section_scopes(text, seg.sections, rules),
-                               _body_place(seg.sections), numbering)
+                               document_scope + section_scopes, _body_place(seg.sections), numbering)
     readings += _annex_readings(text, seg, rules, document_scope, numbering)
     # An annex's prose (its text outside its tables: an application procedure, admission
     # standards) is read as the body is, its records placed in the annex's sections.
     annex_place = _annex_place(seg.sections)
     # An annex titled as its headings would be (附件2 …准入标准) is of that scope throughout.
-    annex_scopes = sorted((*_section_scopes(text, seg.sections, rules), *_annex_scopes(seg.annexes, rules)),
-                          key=lambda scope: scope.start)
+    annex_scopes = document_scope + tuple(sorted((*section_scopes, *_annex_scopes(seg.annexes, rules)),
+                                                 key=lambda scope: scope.start))
     for start, end in seg.annex_prose:
         notes = tuple((n.start, n.end) for n in find_notes(text, rules, start, end))
         readings += read_quantities(text, start, end, rules, year, notes + seg.heading_marks, breaks,
-                                    document_scope + tuple(annex_scopes), annex_place, numbering)
+                                    annex_scopes, annex_place, numbering)
     known_base_units = {u.base_unit for u in rules.units.values()}
     quantities = tuple(r.quantity for r in readings)
     findings = tuple(

@@ -382,7 +382,8 @@ class Section(Record):
                        "a heading in an annex's prose under the annex's label: `附件2/第一部分/一`")
     level: int = column("1 一、, 2 （一）, 3 1． (the document's, or the annex's, outermost style is 1)")
     number: str = column("the heading number as written (`一`, `（一）`, `1`)")
-    title: str = column("up to the first 。 (or ，；, a wide space)")
+    title: str = column("up to the first 。 (or ，；, a wide space); a letter-spaced title (总　　则) without "
+                        "its spaces")
     start: int = offset("the heading")
     end: int = offset("the start of the next heading of the same or a higher level")
     title_start: int = offset("where the title is written", csv=False)

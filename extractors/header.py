@@ -343,7 +343,8 @@ def _recipients(lines: _Lines, r: _Partial) -> _Partial:
 
 def _issuers(lines: _Lines, r: _Partial) -> _Partial:
     """Without a signature: the names printed above the title (a red head), else the metadata
-    block's 发文机关, else the title's own prefix (国务院办公厅关于…, 国务院、中央军委关于…)."""
+    block's 发文机关, else the name on a line that says when it issued the document (…局2026年5月25日
+    发布), else the title's own prefix (国务院办公厅关于…, 国务院、中央军委关于…)."""
     if r.issuers:
         return r
     if r.red_head:
@@ -353,6 +354,12 @@ def _issuers(lines: _Lines, r: _Partial) -> _Partial:
         items = [Field(m.group(), meta.start + m.start(), meta.start + m.end())
                  for m in _META_NAME.finditer(meta.value)]
         return dataclasses.replace(r, issuers=tuple(items))
+    i = lines.first("issued_on")
+    m = lines.matches("issued_on", i) if i is not None else None
+    if m is not None and m.group("issuer"):  # 杭州市科学技术局2026年5月25日发布
+        start = lines.spans[i][0]
+        return dataclasses.replace(r, issuers=(Field(m.group("issuer"), start + m.start("issuer"),
+                                                     start + m.end("issuer")),))
     source = r.notice_title or r.heading
     if source is None:
         return r

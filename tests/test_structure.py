@@ -49,6 +49,17 @@ def test_an_order_gives_its_number_issuer_and_date():
     assert (h.doc_number.value, values(h.issuers), h.date.value) == ("中华人民共和国国务院令第746号", ["国务院"], "2021-07-27")
 
 
+@pytest.mark.parametrize("closing, issuer", [
+    ("杭州市科学技术局2026年5月25日发布，征求意见截止2026年6月24日。", "杭州市科学技术局"),
+    ("该政策由深圳市龙岗区人工智能（机器人）署2026年5月25日发布，社会公开征求意见。", "深圳市龙岗区人工智能（机器人）署"),
+])
+def test_a_closing_line_that_says_who_issued_it_and_when(closing, issuer):
+    # Local policy texts as a crawler saves them (opc_011, opc_030): no signature block.
+    h = header(f"杭州市打造创业新高地若干政策措施\n为优化创新创业生态，特制定本措施。\n一、适用对象\n"
+               f"本措施适用于在杭依法登记注册的企业。\n{closing}\n")
+    assert values(h.issuers) == [issuer] and h.date.value == "2026-05-25" and h.year == 2026
+
+
 def test_what_is_not_printed_stays_null():
     h = header("杭州市萧山区支持OpenClaw&OPC发展的若干措施（征求意见稿）\n为加快发展，制定本措施。\n一、支持社区建设\n")
     assert h.title.value == "杭州市萧山区支持OpenClaw&OPC发展的若干措施（征求意见稿）"

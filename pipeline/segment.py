@@ -325,11 +325,19 @@ def _spans_over(text: str, cells: tuple[Span, ...], below: tuple[Span, ...], rul
     if len(below) != len(cells) or all(s < e for s, e in cells):
         return False
     under_span = [k for k, (s, e) in enumerate(cells) if s == e and k > 0]
-    named = all(below[k][0] < below[k][1] and below[k][1] - below[k][0] <= HEADER_CELL_CHARS for k in under_span)
+    # The cell that spans others has a header under it too (its first column's), and a header of
+    # the row below may itself span a column to its right (统筹基金最高支付限额 over 职工医保 and
+    # 城乡居民医保, the second over two columns).
+    owners = {k - 1 for k in under_span if k - 1 not in under_span}
+
+    def short(k: int) -> bool:
+        return below[k][0] < below[k][1] and below[k][1] - below[k][0] <= HEADER_CELL_CHARS
+
+    named = all(short(k) or (k - 1 in under_span and short(k - 1)) for k in under_span)
     first = text[below[0][0]:below[0][1]]
     return named and not first[:1].isdigit() and any(r for r in _roles(text, below, rules)) or (
         named and all(s == e for k, (s, e) in enumerate(below) if cells[k][0] < cells[k][1] and k not in under_span
-                      and k - 1 not in under_span))
+                      and k - 1 not in under_span and k not in owners))
 
 
 def _table(text: str, block: TableBlock, findings: list[Finding],

@@ -235,6 +235,22 @@ def test_a_rowspan_in_a_web_page_belongs_to_every_row_it_spans(tmp_path):
                                                             ["2", "改建基站50个", "区工信局", "区住建局"]]
 
 
+def test_a_header_over_two_rows_whose_second_row_spans_a_column_too(tmp_path):
+    # gz_09's annex: 统筹基金最高支付限额 spans 职工医保 and 城乡居民医保, the second over two columns.
+    page = tmp_path / "p.html"
+    page.write_text("<html><body><div class='TRS_Editor'><p>某市医疗保障局关于门诊特定病种的通知</p><p>一、范围</p>"
+                    "<p>附件1</p><p>门诊特定病种范围</p><table>"
+                    "<tr><td rowspan='2'>序号</td><td colspan='3'>统筹基金最高支付限额</td><td rowspan='2'>有效期</td></tr>"
+                    "<tr><td>职工医保</td><td colspan='2'>城乡居民医保</td></tr>"
+                    "<tr><td>1</td><td>200元/月</td><td colspan='2'>50元/月</td><td>长期</td></tr>"
+                    "<tr><td>2</td><td>300元/月</td><td colspan='2'>80元/月</td><td>长期</td></tr></table></div></body></html>",
+                    encoding="utf-8")
+    [table] = parsed(page).annexes[0].tables
+    assert [[c.text for c in row] for row in table.header_rows] == [["序号", "统筹基金最高支付限额", "", "", "有效期"],
+                                                                   ["", "职工医保", "城乡居民医保", "", ""]]
+    assert [row[0].text for row in table.rows] == ["1", "2"]
+
+
 # --- web pages -------------------------------------------------------------------------------
 
 def test_a_portal_page_gives_its_title_metadata_and_article_not_its_chrome_nor_its_hidden_copy():

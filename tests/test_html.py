@@ -66,3 +66,18 @@ def test_a_page_nested_too_deep_to_read_to_its_end_is_refused_never_cut_short(tm
     with pytest.raises(InputError, match=r"refused: the HTML reader stops at line 1, column \d+ \(Excessive depth in "
                                          r"document: 256\), and the rest of the page would be lost"):
         ingest(write(tmp_path, page(300)))
+
+
+def test_a_word_document_saved_as_a_web_page_keeps_every_section(tmp_path):
+    # gz_18: the text in WordSection1, the annex's forms in WordSection2 and 3; the first holds most
+    # of the page's text, but the article is all of them.
+    body = "</p><p>".join(["为规范就业见习基地管理，制定本办法。" * 3] * 4)
+    page = write(tmp_path, "<html><body><div class='nav'><a href='/'>首页</a></div><div class='info_cont'>"
+                           f"<div style='page: WordSection1'><p>某市就业见习基地管理办法</p><p>一、总则</p><p>{body}</p>"
+                           "<p>附件</p><p>附表1</p></div>"
+                           "<div style='page: WordSection2'><p>就业见习基地申请表</p><table><tr><td>单位名称</td><td></td>"
+                           "</tr></table></div><div style='page: WordSection3'><p>附表2</p><p>见习岗位需求信息表</p>"
+                           "</div></div><div class='footer'>版权所有</div></body></html>")
+    text = ingest(page).text
+    assert "就业见习基地申请表" in text and "见习岗位需求信息表" in text
+    assert "首页" not in text and "版权所有" not in text

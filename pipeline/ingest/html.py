@@ -216,7 +216,19 @@ def _article(root):
     for el in body.iter():
         if counts.get(el, 0) >= ARTICLE_SHARE * whole and _depth(el) > _depth(best):
             best = el
+    # A Word document saved as a web page is one div a section (page: WordSection1, 2 …): the
+    # text is in the first, the annexes' forms in the next ones; the article is all of them.
+    parent = best.getparent()
+    if _word_section(best) and parent is not None and sum(1 for child in parent if _word_section(child)) > 1:
+        return parent
     return best
+
+
+_WORD_SECTION = re.compile(r"WordSection\d+")
+
+
+def _word_section(el) -> bool:
+    return _tag(el) == "div" and bool(_WORD_SECTION.search((el.get("style") or "") + " " + (el.get("class") or "")))
 
 
 def _depth(el) -> int:

@@ -302,13 +302,17 @@ def _roles(text: str, cells: tuple[Span, ...], rules: Rules) -> list[str | None]
 def _header(text: str, table: TableBlock, rules: Rules) -> tuple[int, int, list[str]]:
     """Where the header starts (the first of the first rows whose cells name two roles or more,
     else the first row), how many rows it takes (two when the row under it names the columns a
-    cell above spans) and each column's role ("other" for a header cell that names none)."""
+    cell above spans; none for a form, whose first row names no column and is half blanks) and
+    each column's role ("other" for a header cell that names none)."""
     index = next((i for i, cells in enumerate(table.rows[:HEADER_ROWS])
                   if sum(1 for r in _roles(text, cells, rules) if r) >= 2), 0)
     cells = table.rows[index]
     roles = _roles(text, cells, rules)
     below = table.rows[index + 1] if index + 1 < len(table.rows) else ()
     if not _spans_over(text, cells, below, rules):
+        if not any(roles) and 2 * sum(1 for s, e in cells if s == e) >= len(cells):
+            # A form (单位名称 | blank …): labels beside the blanks to fill, no header naming columns.
+            return index, 0, [ColumnRole.OTHER.value] * len(cells)
         return index, 1, [r or ColumnRole.OTHER.value for r in roles]
     below_roles = _roles(text, below, rules)
     joined = []

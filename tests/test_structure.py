@@ -251,6 +251,17 @@ def test_a_header_over_two_rows_whose_second_row_spans_a_column_too(tmp_path):
     assert [row[0].text for row in table.rows] == ["1", "2"]
 
 
+def test_a_form_has_no_header_row(tmp_path):
+    # gz_18's application forms: a label beside the blanks to fill in, no header naming columns.
+    page = tmp_path / "p.html"
+    page.write_text("<html><body><div class='TRS_Editor'><p>某市就业见习基地管理办法</p><p>一、申请</p><p>附件</p>"
+                    "<p>就业见习基地申请表</p><table><tr><td>单位名称</td><td></td><td></td><td></td></tr>"
+                    "<tr><td>联系人</td><td></td><td>联系电话</td><td></td></tr></table></div></body></html>",
+                    encoding="utf-8")
+    [table] = parsed(page).annexes[0].tables
+    assert table.header_rows == () and [row[0].text for row in table.rows] == ["单位名称", "联系人"]
+
+
 # --- web pages -------------------------------------------------------------------------------
 
 def test_a_portal_page_gives_its_title_metadata_and_article_not_its_chrome_nor_its_hidden_copy():

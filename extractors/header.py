@@ -356,7 +356,7 @@ def _issuers(lines: _Lines, r: _Partial) -> _Partial:
         return dataclasses.replace(r, issuers=tuple(items))
     i = lines.first("issued_on")
     m = lines.matches("issued_on", i) if i is not None else None
-    if m is not None and m.group("issuer"):  # 杭州市科学技术局2026年5月25日发布
+    if i is not None and m is not None and m.group("issuer"):  # 杭州市科学技术局2026年5月25日发布
         start = lines.spans[i][0]
         return dataclasses.replace(r, issuers=(Field(m.group("issuer"), start + m.start("issuer"),
                                                      start + m.end("issuer")),))

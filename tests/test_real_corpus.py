@@ -1,6 +1,7 @@
 """The real corpus (corpus/real, 196 published documents): each one parses, and the documents read
-blind (tests/golden/real) keep the bar issues 14 and 15 set: header fields >= 90%, notes' units and
-leads >= 95%, target precision and recall >= 0.9, the role of every quantity >= 0.9."""
+blind (tests/golden/real) keep the bar issues 14 and 15 set (header fields >= 90%, notes' units and
+leads >= 95%, target precision and recall >= 0.9, the role of every quantity >= 0.9), header fields
+and sections held where they stand now (>= 95%)."""
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,9 @@ def test_the_blind_goldens_of_real_documents_meet_the_bar():
         if "quantities" in golden.tables:
             quantities.add(evaluate_quantities.score(doc, golden.tables["quantities"]))
     parts = structure.parts
-    assert parts["header"].share >= 0.90, parts["header"].wrong
+    assert parts["header"].share >= 0.95, parts["header"].wrong  # the issue's bar is 0.90; 0.98 today
     assert parts["notes"].share >= 0.95, parts["notes"].wrong
+    assert parts["sections"].share >= 0.95, parts["sections"].wrong  # 0.99 today
     assert quantities.golden >= 400  # 12 documents read for every quantity
     assert quantities.precision >= 0.9, quantities.false_targets
     assert quantities.recall >= 0.9, quantities.missed_targets

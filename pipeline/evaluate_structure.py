@@ -97,14 +97,20 @@ def _same(expected, got) -> bool:
 
 
 def _notes(golden: RealGolden, doc: Document, tally: Tally) -> None:
-    notes: dict[tuple[str, str], list[dict]] = {}
+    # The rows of one note, by where it stands, its text and which of the same text it is there (a
+    # note printed twice in one measure is two notes: its positions start again at 1).
+    notes: dict[tuple[str, str, int], list[dict]] = {}
+    seen: dict[tuple[str, str], int] = {}
     for row in golden.tables["notes"]:
-        notes.setdefault((row["where"], row["note"]), []).append(row)
+        key = (row["where"], row["note"])
+        if key not in seen or int(row["position"]) <= int(notes[(*key, seen[key])][-1]["position"]):
+            seen[key] = seen.get(key, -1) + 1
+        notes.setdefault((*key, seen[key]), []).append(row)
     parsed: dict[tuple[int | None, int | None], list[Responsibility]] = {}
     for r in doc.responsibilities:
         parsed.setdefault((r.note_start, r.note_end), []).append(r)
     locate = Locator(doc.text)
-    for (where, note), rows in notes.items():
+    for (where, note, _nth), rows in notes.items():
         expected = [(row["unit"], row["role"], row["standing"] == "true")
                     for row in sorted(rows, key=lambda row: int(row["position"]))]
         span = locate.find(note) if note else _row_span(doc, where)

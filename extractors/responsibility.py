@@ -255,6 +255,9 @@ def _mention(text: str, start: int, end: int, clause: int, rules: Rules) -> Unit
     tail = rules.open_list.search(name)
     if tail:
         name = name[:tail.start()]
+    qualifier = rules.qualifier.search(name)
+    if qualifier and qualifier.start() > 0:
+        name = name[:qualifier.start()]
     return UnitMention(name.strip(), raw, bool(mark), bool(tail), start, end, word_role, clause)
 
 

@@ -11,6 +11,7 @@ A standing instruction ("以下均需各区政府落实，不再列出") adds it
 as standing support. A unit name the alias table does not know is kept as written and reported."""
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -59,9 +60,17 @@ def resolve(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Responsibili
         path = section.path if section else None
         place = _Place(Scope.SECTION, path, None, Location.section(path), note.start, note.end)
         lists = read_lists(text, note.units_start, note.units_end, rules)
+        standing = _standing_units(text, note.start, note.end, rules)
+        # The units the note lists that its standing instruction names again (各区政府 … 以下均需各区
+        # 政府落实; 各县区人民政府 … 以下均涉及各县区) are the standing ones: recorded once, as such.
+        again = [u for lst in lists for u in lst.units if any(s.unit in u.unit for s in standing)]
+        lists = [dataclasses.replace(lst, units=kept) for lst in lists
+                 if (kept := tuple(u for u in lst.units if u not in again))]
         convention = _convention(legends, note.end, seg.body_end)
         found = _roles(lists, place, convention, jurisdiction, findings, rules)
-        found += _standing(text, note.start, note.end, place, len(found), jurisdiction, rules)
+        standing = again + [s for s in standing if not any(s.unit in u.unit for u in again)]
+        found += [_record(u, place, position, Role.SUPPORT, RoleRule.STANDING, jurisdiction, rules, standing=True)
+                  for position, u in enumerate(standing, len(found) + 1)]
         responsibilities += found
     findings += _unread(text, unread, seg)
     header = {field: text[start:end] for field, start, end in seg.annex_header}
@@ -79,19 +88,12 @@ def resolve(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Responsibili
     return tuple(responsibilities), tuple(findings)
 
 
-def _standing(text: str, start: int, end: int, place: _Place, count: int, jurisdiction: str | None,
-              rules: Rules) -> list[Responsibility]:
-    """The units of a standing instruction inside a note: written once, here, as standing support."""
-    found: list[Responsibility] = []
+def _standing_units(text: str, start: int, end: int, rules: Rules) -> list[UnitMention]:
+    """The units of the standing instructions inside a note (以下均需各区政府落实，不再列出)."""
     if "列出" not in text[start:end]:  # every standing instruction says 不再列出
-        return found
-    for _s, _e, units_start, units_end in find_standing(text, rules, start, end):
-        for lst in read_lists(text, units_start, units_end, rules):
-            for u in lst.units:
-                count += 1
-                found.append(_record(u, place, count, Role.SUPPORT, RoleRule.STANDING, jurisdiction, rules,
-                                     standing=True))
-    return found
+        return []
+    return [u for _s, _e, units_start, units_end in find_standing(text, rules, start, end)
+            for lst in read_lists(text, units_start, units_end, rules) for u in lst.units]
 
 
 def _unknown_legends(text: str, legends: list[Legend], seg: Segmented, rules: Rules) -> list[Finding]:

@@ -156,6 +156,7 @@ class Rules:
     legend_like: regex.Pattern
     standing: regex.Pattern
     open_list: regex.Pattern
+    qualifier: regex.Pattern  # a bracket after a unit's name that says what it covers: （含开发区）
     role_labels: dict[str, str]
     generic_units: tuple[ExampleRule, ...]
     unit_aliases: tuple[UnitAlias, ...]
@@ -316,7 +317,7 @@ HEADER_FIELDS = ("title_end", "subtitle", "not_title", "not_title_alone", "space
                  "title_issuers", "meta", "date_in_text", "issued_on", "cc", "annex_label", "annex_list",
                  "annex_reference")
 DEADLINE_KINDS = {"day", "month_end", "year_end", "goal_year", "half", "quarter", "period"}
-LEAD_MARKER_KINDS = ("lead_mark", "open_list", "explains_lead", "standing")  # and legend_<convention>
+LEAD_MARKER_KINDS = ("lead_mark", "open_list", "qualifier", "explains_lead", "standing")  # and legend_<convention>
 DOCUMENT_KINDS = {"plan", "measures", "opinion", "rules", "notice", "qa"}
 NOTE_KINDS = {"labelled", "words", "line", "note_like"}
 NOTE_WORD_ROLES = {"lead", "support", "responsible", "filler", "joins", "separator"}
@@ -541,6 +542,7 @@ def load(folder: Path | str = RULES_DIR) -> Rules:
         legend_like=markers["explains_lead"],
         standing=markers["standing"],
         open_list=markers["open_list"],
+        qualifier=markers["qualifier"],
         role_labels=role_labels,
         generic_units=tuple(ExampleRule("generic", f.pattern("generic_units.tsv", n, p), example, counter)
                             for n, (p, example, counter) in f.table("generic_units.tsv", 3)),

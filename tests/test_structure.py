@@ -159,9 +159,24 @@ def test_a_standing_instruction_is_recorded_once_with_its_units_not_as_a_unit():
                             "以下均需各区、县（市）政府落实，不再列出]\n（二）加强服务。（责任单位：市科技局）")
     responsibilities, _ = resolve(text, segment(text, RULES), RULES)
     first = [(r.unit, r.role.value, r.standing) for r in responsibilities if r.section_path == "一/（一）"]
-    assert first[-1] == ("各区、县（市）政府", "support", True)
+    # listed, then named again by the instruction: one unit, the standing one (opc_011)
+    assert first == [("市市场监管局", "unspecified", False), ("市税务局", "unspecified", False),
+                     ("各区、县（市）政府", "support", True)]
     assert all("以下" not in r.unit for r in responsibilities)
     assert [r.unit for r in responsibilities if r.section_path == "一/（二）"] == ["市科技局"]
+
+
+def test_the_units_a_standing_instruction_names_in_short_are_the_listed_ones():
+    # opc_017: 以下均涉及各县区、功能区 names 各县区人民政府 and 市各功能区管委会 in short.
+    listed, _codes = notes("（一）建设平台。（责任单位：市数据局，各县区人民政府、市各功能区管委会，以下均涉及各县区、"
+                           "功能区，不再重复列出）")
+    assert listed == [("市数据局", "lead", "single"), ("各县区人民政府", "support", "standing"),
+                      ("市各功能区管委会", "support", "standing")]
+
+
+def test_a_bracket_that_says_what_a_unit_covers_is_not_its_name():
+    listed, _codes = notes("（一）建设平台。（责任单位：各区人民政府〈含开发区、长江新区、风景区管委会,下同〉）")
+    assert listed == [("各区人民政府", "lead", "single")]
 
 
 def test_a_legend_in_an_unknown_wording_is_reported_and_nothing_is_guessed():

@@ -540,18 +540,22 @@ class _Reader:
         comparator = kind_marker = action = None
         own_verb = False
         approximate = quantity.approximate
-        while word := self.word_before(end, start, self.markers, aligned=False):
-            if word in r.comparators_before and comparator is None:
-                comparator = r.comparators_before[word]
-            if word in r.kind_before and kind_marker is None:
-                kind_marker = r.kind_before[word]
-            own_verb = own_verb or word in r.kind_before or word in r.comparator_verbs
-            if word in r.approximators_before:
-                approximate = True
-            if word in r.actions and action is None:
-                action = word
-            end -= len(word)
-        if action is None and (verb := self.word_before(end, start, self.action_words)):
+        # The words right before the number, then, past a verb that none of them is, the words
+        # before that verb (至少安排300名: 安排, then 至少).
+        for round_ in range(2):
+            while word := self.word_before(end, start, self.markers, aligned=False):
+                if word in r.comparators_before and comparator is None:
+                    comparator = r.comparators_before[word]
+                if word in r.kind_before and kind_marker is None:
+                    kind_marker = r.kind_before[word]
+                own_verb = own_verb or word in r.kind_before or word in r.comparator_verbs
+                if word in r.approximators_before:
+                    approximate = True
+                if word in r.actions and action is None:
+                    action = word
+                end -= len(word)
+            if round_ or action is not None or not (verb := self.word_before(end, start, self.action_words)):
+                break
             action = verb
             end -= len(verb)
         return _NumberWords(end, comparator, kind_marker, approximate, own_verb, action)

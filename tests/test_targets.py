@@ -278,3 +278,10 @@ def test_only_clauses_of_a_plausible_length_are_remembered():
     before = remembered_bounds.cache_info().currsize
     assert max(word_bounds(long, RULES)) == len(long)
     assert remembered_bounds.cache_info().currsize == before
+
+
+def test_a_bound_before_the_verb_of_its_number_is_its_comparator():
+    # gz_19: 至少 stands before 安排, the verb of 300名, not before the number itself.
+    sentence = "每年全省各级机关至少安排300名"
+    [target] = find_targets(sentence, 0, len(sentence), RULES, 2023)
+    assert (target.indicator, target.action, target.comparator) == ("每年全省各级机关", "安排", ">=")

@@ -81,3 +81,13 @@ def test_a_word_document_saved_as_a_web_page_keeps_every_section(tmp_path):
     text = ingest(page).text
     assert "就业见习基地申请表" in text and "见习岗位需求信息表" in text
     assert "首页" not in text and "版权所有" not in text
+
+
+def test_the_guangzhou_portal_article_container_is_found_under_much_more_chrome(tmp_path):
+    # gz_30: a short article in div.content_article#zoomcon, the portal's menus holding more text.
+    chrome = "<li><span>政务公开政务服务互动交流政策发布魅力广州</span></li>" * 40
+    page = write(tmp_path, f"<html><head><title>两项补贴发放标准</title></head><body><ul>{chrome}</ul>"
+                           "<div class='content_article' id='zoomcon'><p>一、2025年发放情况</p>"
+                           "<p>全市困难残疾人生活补贴标准为每人每月209元。</p></div><div>版权所有</div></body></html>")
+    text = ingest(page).text
+    assert "一、2025年发放情况" in text and "政务服务" not in text and "版权所有" not in text

@@ -35,7 +35,8 @@ from policyparse.ingest.layout import COVERED, Extracted, LayoutWriter, plain
 
 # id or class names that article containers of the usual government CMSs carry.
 ARTICLE_CONTAINERS = {"trs_editor", "zoom", "ucap-content", "custom_unionstyle", "article-content",
-                      "pages_content", "xxgk_content", "article_content", "con_text", "wenzhang"}
+                      "pages_content", "xxgk_content", "article_content", "con_text", "wenzhang", "content_article",
+                      "zoomcon"}
 # Share of the page's non-link Chinese text the fallback container must hold.
 ARTICLE_SHARE = 0.7
 MAX_SPAN = 200  # a rowspan or colspan beyond this is a markup error, not a table

@@ -427,7 +427,7 @@ class _Reader:
         span = self._opening_span(piece, quantity, latest)
         words = self._number_words(span, quantity)
         span = _Span(span.start, words.end, words.action or span.action)
-        if words.action is None and span.action is None:
+        if words.action is None and span.action is None and not words.own_verb:
             span = self._verb_in_phrase(span)
         found = self._indicator_fallback(piece, quantity, _Span(*_trim(self.view, span.start, span.end), span.action),
                                          same_group)

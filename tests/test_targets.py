@@ -285,3 +285,11 @@ def test_a_bound_before_the_verb_of_its_number_is_its_comparator():
     sentence = "每年全省各级机关至少安排300名"
     [target] = find_targets(sentence, 0, len(sentence), RULES, 2023)
     assert (target.indicator, target.action, target.comparator) == ("每年全省各级机关", "安排", ">=")
+
+
+def test_a_number_with_its_own_verb_keeps_a_verb_inside_its_indicator():
+    # sh_01: 将…压缩至25周: 压缩至 is the number's verb; 启动 is part of what is measured.
+    sentence = "力争将临床试验启动前医疗机构内部整体用时压缩至25周以内"
+    [target] = find_targets(sentence, 0, len(sentence), RULES, 2023)
+    assert (target.indicator, target.action, target.comparator, target.kind) == (
+        "临床试验启动前医疗机构内部整体用时", None, "<=", "level")

@@ -273,6 +273,12 @@ def _blank(text: str, start: int, end: int, masked: tuple[tuple[int, int], ...])
     return "".join(parts)
 
 
+# The words that put a verb's object before it (将…降至, 把…压缩到): grammar, not a rule of one plan.
+OBJECT_MARKERS = frozenset({"将", "把"})
+NOT_AN_OBJECT = ("从", "由", "自", "在", "于", "向", "要", "会", "可能", "继续", "进一步", "逐步", "全面", "基本",
+                 "大力")
+
+
 class _Latest(NamedTuple):
     """What a later number in the same clause group may take from the one before it."""
 
@@ -429,6 +435,8 @@ class _Reader:
         span = _Span(span.start, words.end, words.action or span.action)
         if words.action is None and span.action is None and not words.own_verb:
             span = self._verb_in_phrase(span)
+        elif words.own_verb:
+            span = self._after_object_marker(span)
         found = self._indicator_fallback(piece, quantity, _Span(*_trim(self.view, span.start, span.end), span.action),
                                          same_group)
         if found.start is not None and found.end is not None and found.end - found.start > MAX_INDICATOR:
@@ -559,6 +567,17 @@ class _Reader:
             action = verb
             end -= len(verb)
         return _NumberWords(end, comparator, kind_marker, approximate, own_verb, action)
+
+    def _after_object_marker(self, span: _Span) -> _Span:
+        """Where the number's own verb (降至, 压缩至) takes its object with 将 or 把 inside the
+        phrase (引导合作机构逐步将平均担保费率降至1%), the object alone is what is measured."""
+        for i in range(span.end - 1, span.start, -1):
+            if self.view[i] in OBJECT_MARKERS and self.word_at(i, OBJECT_MARKERS):
+                # 将 is also "will" (数量将从5种增加到10种): then a preposition or an adverb follows it.
+                if self.view.startswith(NOT_AN_OBJECT, i + 1, span.end):
+                    return span
+                return _Span(i + 1, span.end, span.action)
+        return span
 
     def _verb_in_phrase(self, span: _Span) -> _Span:
         """A verb inside the phrase: after a short adverb it opens the indicator (动态保持后备企业);

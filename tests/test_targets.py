@@ -293,3 +293,12 @@ def test_a_number_with_its_own_verb_keeps_a_verb_inside_its_indicator():
     [target] = find_targets(sentence, 0, len(sentence), RULES, 2023)
     assert (target.indicator, target.action, target.comparator, target.kind) == (
         "临床试验启动前医疗机构内部整体用时", None, "<=", "level")
+
+
+@pytest.mark.parametrize("sentence, opening", [
+    ("引导合作机构逐步将平均担保费率降至1%以下", "平均担保费率"),  # govcn_002: 将 puts the object first
+    ("全市病种数量将从5种增加到10种", "全市病种数量"),  # gz_08: there 将 is "will", not the object's marker
+])
+def test_the_object_of_a_numbers_own_verb_is_its_indicator(sentence, opening):
+    target = find_targets(sentence, 0, len(sentence), RULES, 2023)[-1]
+    assert target.indicator.startswith(opening)

@@ -437,6 +437,10 @@ class _Reader:
             span = self._verb_in_phrase(span)
         elif words.own_verb:
             span = self._after_object_marker(span)
+        elif words.action is not None and self._noun_after(piece, quantity):
+            # A verb right before the number and a noun after it (先行打造2-3个带动力强的示范社区): the
+            # noun is what is counted; the words before the verb are where or how.
+            span = _Span(span.end, span.end, span.action)
         found = self._indicator_fallback(piece, quantity, _Span(*_trim(self.view, span.start, span.end), span.action),
                                          same_group)
         if found.start is not None and found.end is not None and found.end - found.start > MAX_INDICATOR:
@@ -568,6 +572,23 @@ class _Reader:
             end -= len(verb)
         return _NumberWords(end, comparator, kind_marker, approximate, own_verb, action)
 
+    def _after(self, piece: Piece, quantity: Mention) -> tuple[int, int]:
+        """What follows the number in its piece, up to a bracket or a quote mark, which add to it
+        (新增35个班（约1750个学位）, 保持三个月销量”的要求)."""
+        start, end = _trim(self.view, quantity.after_end, _trim(self.view, piece.start, piece.end)[1])
+        quoted = False
+        for i in range(start, end):
+            ch = self.view[i]
+            if ch in "“《":
+                quoted = True
+            elif ch in "（(" and i > start or ch in "”》" and not quoted and i > start:
+                return _trim(self.view, start, i)
+        return start, end
+
+    def _noun_after(self, piece: Piece, quantity: Mention) -> bool:
+        after_start, after_end = self._after(piece, quantity)
+        return len(_HAN.findall(self.view, after_start, after_end)) >= 2
+
     def _after_object_marker(self, span: _Span) -> _Span:
         """Where the number's own verb (降至, 压缩至) takes its object with 将 or 把 inside the
         phrase (引导合作机构逐步将平均担保费率降至1%), the object alone is what is measured."""
@@ -596,7 +617,7 @@ class _Reader:
         the indicator is the earlier target's in the same clause group (增长10%)."""
         if span.start < span.end:
             return _Indicator(*span)
-        after_start, after_end = _trim(self.view, quantity.after_end, _trim(self.view, piece.start, piece.end)[1])
+        after_start, after_end = self._after(piece, quantity)
         while after_start < after_end and self.view[after_start] in SUBJECT_OPENERS:  # 两万平方米的专业化智创空间
             after_start += 1
         if after_start < after_end and _HAN.search(self.view, after_start, after_end):

@@ -302,3 +302,14 @@ def test_a_number_with_its_own_verb_keeps_a_verb_inside_its_indicator():
 def test_the_object_of_a_numbers_own_verb_is_its_indicator(sentence, opening):
     target = find_targets(sentence, 0, len(sentence), RULES, 2023)[-1]
     assert target.indicator.startswith(opening)
+
+
+@pytest.mark.parametrize("sentence, indicator", [
+    ("在北京、沈阳等地建设8个中央级库", "中央级库"),  # sh_24: before the verb, only where
+    ("依托秀洲运河湾先行打造2-3个带动力强的示范社区", "带动力强的示范社区"),  # opc_004
+    ("建成10个以上“农机服务+”新型组织", "“农机服务+”新型组织"),  # sh_18: a quoted name is part of the noun
+    ("小微企业园开工2个", "小微企业园"),  # nothing after the number: the indicator stands before the verb
+])
+def test_a_noun_after_a_verb_and_its_number_is_what_is_counted(sentence, indicator):
+    [target] = find_targets(sentence, 0, len(sentence), RULES, 2023)
+    assert target.indicator == indicator

@@ -581,7 +581,7 @@ class _Reader:
             ch = self.view[i]
             if ch in "“《":
                 quoted = True
-            elif ch in "（(" and i > start or ch in "”》" and not quoted and i > start:
+            elif i > start and (ch in "（(" or (ch in "”》" and not quoted)):
                 return _trim(self.view, start, i)
         return start, end
 

@@ -59,16 +59,10 @@ def resolve(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Responsibili
         section = innermost_section(seg.sections, note.start)
         path = section.path if section else None
         place = _Place(Scope.SECTION, path, None, Location.section(path), note.start, note.end)
-        lists = read_lists(text, note.units_start, note.units_end, rules)
-        standing = _standing_units(text, note.start, note.end, rules)
-        # The units the note lists that its standing instruction names again (各区政府 … 以下均需各区
-        # 政府落实; 各县区人民政府 … 以下均涉及各县区) are the standing ones: recorded once, as such.
-        again = [u for lst in lists for u in lst.units if any(s.unit in u.unit for s in standing)]
-        lists = [dataclasses.replace(lst, units=kept) for lst in lists
-                 if (kept := tuple(u for u in lst.units if u not in again))]
+        lists, standing = _listed_and_standing(text, note.start, note.end,
+                                               read_lists(text, note.units_start, note.units_end, rules), rules)
         convention = _convention(legends, note.end, seg.body_end)
         found = _roles(lists, place, convention, jurisdiction, findings, rules)
-        standing = again + [s for s in standing if not any(s.unit in u.unit for u in again)]
         found += [_record(u, place, position, Role.SUPPORT, RoleRule.STANDING, jurisdiction, rules, standing=True)
                   for position, u in enumerate(standing, len(found) + 1)]
         responsibilities += found
@@ -88,12 +82,19 @@ def resolve(text: str, seg: Segmented, rules: Rules) -> tuple[tuple[Responsibili
     return tuple(responsibilities), tuple(findings)
 
 
-def _standing_units(text: str, start: int, end: int, rules: Rules) -> list[UnitMention]:
-    """The units of the standing instructions inside a note (以下均需各区政府落实，不再列出)."""
+def _listed_and_standing(text: str, start: int, end: int, lists: list[UnitList],
+                         rules: Rules) -> tuple[list[UnitList], list[UnitMention]]:
+    """A note's lists without the units its standing instruction (以下均需各区政府落实，不再列出)
+    names again, and the standing units: those listed ones (各区政府 … 以下均需各区政府落实;
+    各县区人民政府 … 以下均涉及各县区), then the instruction's others. Each is recorded once."""
     if "列出" not in text[start:end]:  # every standing instruction says 不再列出
-        return []
-    return [u for _s, _e, units_start, units_end in find_standing(text, rules, start, end)
-            for lst in read_lists(text, units_start, units_end, rules) for u in lst.units]
+        return lists, []
+    named = [u for _s, _e, units_start, units_end in find_standing(text, rules, start, end)
+             for lst in read_lists(text, units_start, units_end, rules) for u in lst.units if u.unit]
+    again = [u for lst in lists for u in lst.units if any(s.unit in u.unit for s in named)]
+    kept = [dataclasses.replace(lst, units=units) for lst in lists
+            if (units := tuple(u for u in lst.units if u not in again))]
+    return kept, again + [s for s in named if not any(s.unit in u.unit for u in again)]
 
 
 def _unknown_legends(text: str, legends: list[Legend], seg: Segmented, rules: Rules) -> list[Finding]:

@@ -131,28 +131,26 @@ def _document_scope(text: str, seg: Segmented, rules: Rules) -> tuple[Scope, ...
 
 def _section_scopes(text: str, sections: tuple[Section, ...], rules: Rules) -> tuple[Scope, ...]:
     """Each section whose heading line says what its numbers are (申报条件: eligibility)."""
-    headings = [r for r in rules.role_scopes if r.where == "heading"]
     scopes = []
     for section in sections:
         # The heading's first sentence: "（一）OPC社区实行达标备案，应具备以下条件：", not the measure it opens.
         stop = _HEADING_STOP.search(text, section.start, section.end)
-        line = text[section.start:stop.start() if stop else section.end]
-        rule = next((r for r in headings if r.pattern.search(line)), None)
-        if rule is not None:
-            scopes.append(Scope(section.start, section.end, Decision(QuantityRole(rule.role), rule.rule_id),
-                                "heading"))
-    return tuple(scopes)
+        scopes.append(_heading_scope(text[section.start:stop.start() if stop else section.end], section.start,
+                                     section.end, rules))
+    return tuple(scope for scope in scopes if scope is not None)
 
 
 def _annex_scopes(annexes: tuple[Annex, ...], rules: Rules) -> tuple[Scope, ...]:
     """Each annex whose title says what its numbers are, as a heading would (申报条件, 准入标准)."""
-    headings = [r for r in rules.role_scopes if r.where == "heading"]
-    scopes = []
-    for annex in annexes:
-        rule = next((r for r in headings if annex.title and r.pattern.search(annex.title)), None)
-        if rule is not None:
-            scopes.append(Scope(annex.start, annex.end, Decision(QuantityRole(rule.role), rule.rule_id), "heading"))
-    return tuple(scopes)
+    scopes = [_heading_scope(annex.title, annex.start, annex.end, rules) for annex in annexes if annex.title]
+    return tuple(scope for scope in scopes if scope is not None)
+
+
+def _heading_scope(line: str, start: int, end: int, rules: Rules) -> Scope | None:
+    """text[start:end] as the scope the first heading row of rules/role_scopes.tsv that `line` matches
+    gives, None when none does."""
+    rule = next((r for r in rules.role_scopes if r.where == "heading" and r.pattern.search(line)), None)
+    return None if rule is None else Scope(start, end, Decision(QuantityRole(rule.role), rule.rule_id), "heading")
 
 
 def innermost_section(sections: tuple[Section, ...], offset: int) -> Section | None:
